@@ -1,0 +1,205 @@
+//! Deployments, revisions and their statuses (HS §2.2, AP §9.2).
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{
+    ApplicationId, ApplicationVersionId, DeploymentId, RevisionId, StatusId, TargetId, UserAccountId,
+};
+use crate::names::ValidationError;
+
+/// How a docker deployment runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DockerType {
+    /// `docker compose up -d`.
+    Compose,
+    /// `docker stack deploy`.
+    Swarm,
+}
+
+impl DockerType {
+    /// The wire name.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Compose => "compose",
+            Self::Swarm => "swarm",
+        }
+    }
+}
+
+impl FromStr for DockerType {
+    type Err = ValidationError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "compose" => Ok(Self::Compose),
+            "swarm" => Ok(Self::Swarm),
+            other => Err(ValidationError::new("dockerType", format!("unknown docker type {other:?}"))),
+        }
+    }
+}
+
+/// A deployment of one application on one target (HS §2.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deployment {
+    /// Identifier, stable across revisions.
+    pub id: DeploymentId,
+    /// The target.
+    pub deployment_target_id: TargetId,
+    /// The application (fixed).
+    pub application_id: ApplicationId,
+    /// Creation time; deployments are served in this order.
+    pub created_at: DateTime<Utc>,
+    /// Docker only: compose or swarm (immutable).
+    pub docker_type: Option<DockerType>,
+    /// Kubernetes only: Helm release name, unique per target.
+    pub release_name: Option<String>,
+    /// Whether workload logs are shipped and stored.
+    pub logs_enabled: bool,
+}
+
+/// Why a revision was created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RevisionTrigger {
+    /// A user (or script) deployed or updated.
+    User,
+    /// A referenced secret value changed.
+    SecretChanged,
+}
+
+impl RevisionTrigger {
+    /// The wire name.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::User => "user",
+            Self::SecretChanged => "secret_changed",
+        }
+    }
+}
+
+impl FromStr for RevisionTrigger {
+    type Err = ValidationError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "user" => Ok(Self::User),
+            "secret_changed" => Ok(Self::SecretChanged),
+            other => Err(ValidationError::new("trigger", format!("unknown trigger {other:?}"))),
+        }
+    }
+}
+
+/// An immutable revision of a deployment (HS §2.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeploymentRevision {
+    /// Identifier.
+    pub id: RevisionId,
+    /// The deployment.
+    pub deployment_id: DeploymentId,
+    /// Creation time; the newest (ties by id) is current.
+    pub created_at: DateTime<Utc>,
+    /// The application version.
+    pub application_version_id: ApplicationVersionId,
+    /// Raw values YAML with placeholders (kubernetes).
+    pub values_yaml: Option<String>,
+    /// Raw env file with placeholders (docker).
+    pub env_file_data: Option<String>,
+    /// Restart after apply.
+    pub force_restart: bool,
+    /// Kubernetes: ignore Helm revision skew.
+    pub ignore_revision_skew: bool,
+    /// Author, when a user created it.
+    pub created_by_user_account_id: Option<UserAccountId>,
+    /// Why it was created.
+    pub trigger: RevisionTrigger,
+}
+
+/// A deployment status type (AP §3.9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusType {
+    /// Installing or upgrading.
+    Progressing,
+    /// Running, not (all) health-checked.
+    Running,
+    /// Running and healthy.
+    Healthy,
+    /// Failed.
+    Error,
+}
+
+/// Error for an unknown status type; its text is the AP §3.9 detail.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid deployment status type: {0}")]
+pub struct InvalidStatusType(pub String);
+
+impl StatusType {
+    /// The wire name.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Progressing => "progressing",
+            Self::Running => "running",
+            Self::Healthy => "healthy",
+            Self::Error => "error",
+        }
+    }
+
+    /// Parses an agent-reported type; the legacy `ok` means `running`.
+    ///
+    /// # Errors
+    /// `InvalidStatusType` for anything else.
+    pub fn parse_reported(s: &str) -> Result<Self, InvalidStatusType> {
+        match s {
+            "progressing" => Ok(Self::Progressing),
+            "running" | "ok" => Ok(Self::Running),
+            "healthy" => Ok(Self::Healthy),
+            "error" => Ok(Self::Error),
+            other => Err(InvalidStatusType(other.to_owned())),
+        }
+    }
+}
+
+impl fmt::Display for StatusType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A coalesced status record of a revision (AP §9.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusRecord {
+    /// Identifier.
+    pub id: StatusId,
+    /// The revision reported on.
+    pub deployment_revision_id: RevisionId,
+    /// Type.
+    pub status_type: StatusType,
+    /// Message (redacted, capped at 64 KiB).
+    pub message: String,
+    /// First report of this (type, message).
+    pub first_reported_at: DateTime<Utc>,
+    /// Latest report of this (type, message).
+    pub last_reported_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn legacy_ok_is_running() {
+        assert_eq!(StatusType::parse_reported("ok").unwrap(), StatusType::Running);
+    }
+
+    #[test]
+    fn unknown_status_type_names_the_value() {
+        let err = StatusType::parse_reported("foo").unwrap_err();
+        assert_eq!(err.to_string(), "invalid deployment status type: foo");
+    }
+}

@@ -1,0 +1,66 @@
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use distr_domain::ids::{OrganizationId, UserAccountId};
+use distr_domain::names::Email;
+use distr_domain::user::{Membership, UserAccount};
+
+use super::StoreError;
+
+/// User accounts and memberships.
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    /// Inserts a user.
+    ///
+    /// # Errors
+    /// MUST return `Conflict` when the e-mail is taken.
+    async fn create_user(&self, user: &UserAccount) -> Result<(), StoreError>;
+
+    /// Reads a user by id.
+    ///
+    /// # Errors
+    /// MUST return `NotFound` for an unknown id.
+    async fn get_user(&self, id: UserAccountId) -> Result<UserAccount, StoreError>;
+
+    /// Finds a user by (lowercased) e-mail; `None` when absent.
+    async fn find_user_by_email(&self, email: &Email) -> Result<Option<UserAccount>, StoreError>;
+
+    /// Replaces the mutable fields of a user (name, password hash and its
+    /// change time, last login, last used organization).
+    ///
+    /// # Errors
+    /// MUST return `NotFound` for an unknown id.
+    async fn update_user(&self, user: &UserAccount) -> Result<(), StoreError>;
+
+    /// Inserts a membership.
+    ///
+    /// # Errors
+    /// MUST return `Conflict` when the user is already a member of the organization.
+    async fn create_membership(&self, membership: &Membership) -> Result<(), StoreError>;
+
+    /// The membership of `user` in `org`, if any.
+    async fn get_membership(
+        &self,
+        org: OrganizationId,
+        user: UserAccountId,
+    ) -> Result<Option<Membership>, StoreError>;
+
+    /// All memberships of a user, oldest first.
+    async fn list_memberships_of_user(&self, user: UserAccountId) -> Result<Vec<Membership>, StoreError>;
+
+    /// All memberships of an organization, oldest first.
+    async fn list_memberships_of_organization(
+        &self,
+        org: OrganizationId,
+    ) -> Result<Vec<Membership>, StoreError>;
+
+    /// Records a successful login at `at` in `org`.
+    ///
+    /// # Errors
+    /// MUST return `NotFound` for an unknown user.
+    async fn record_login(
+        &self,
+        user: UserAccountId,
+        org: OrganizationId,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+}
