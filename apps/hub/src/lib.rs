@@ -1,1 +1,12 @@
-#![doc = "placeholder"]
+//! `distr-hub`: the Distr control plane as a library. `main.rs` only parses the
+//! command line and calls into [`cli`].
+
+pub mod agent_api;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod problem;
+pub mod rate_limit;
+pub mod router;
+pub mod state;
+pub mod user_api;
