@@ -1,0 +1,48 @@
+//! Secret resolution for rendering and redaction (AP §5.4, HS §2.3).
+
+use std::collections::BTreeMap;
+
+use distr_domain::ids::{OrganizationId, SecretId};
+use distr_domain::target::DeploymentTarget;
+
+use crate::problem::ApiError;
+use crate::state::AppState;
+
+/// Associated data of a secret value's ciphertext: organization id bytes ‖
+/// secret row id bytes (HS §2.3). Writers of secrets MUST use the same.
+#[must_use]
+pub fn secret_aad(org: OrganizationId, id: SecretId) -> Vec<u8> {
+    let mut aad = Vec::with_capacity(32);
+    aad.extend_from_slice(org.as_uuid().as_bytes());
+    aad.extend_from_slice(id.as_uuid().as_bytes());
+    aad
+}
+
+/// The decrypted secrets of the target owner's scope: the customer's for a
+/// customer-owned target, vendor-level ones otherwise (no fallback, HS §2.3).
+///
+/// # Errors
+/// 500 when the store fails or a value does not decrypt (logged here, without the value).
+pub async fn owner_secrets(
+    state: &AppState,
+    target: &DeploymentTarget,
+) -> Result<BTreeMap<String, String>, ApiError> {
+    let secrets = state
+        .store
+        .list_secrets(target.organization_id, target.customer_organization_id)
+        .await?;
+    let mut out = BTreeMap::new();
+    for secret in secrets {
+        let aad = secret_aad(secret.organization_id, secret.id);
+        let plain = state.cipher.decrypt(&secret.value_ciphertext, &aad).map_err(|err| {
+            tracing::error!(secret.id = %secret.id, error = %err, "cannot decrypt secret value");
+            ApiError::internal()
+        })?;
+        let value = String::from_utf8(plain).map_err(|_| {
+            tracing::error!(secret.id = %secret.id, "secret value is not UTF-8");
+            ApiError::internal()
+        })?;
+        out.insert(secret.key.as_str().to_owned(), value);
+    }
+    Ok(out)
+}
