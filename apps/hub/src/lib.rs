@@ -6,6 +6,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod problem;
+pub mod random;
 pub mod rate_limit;
 pub mod router;
 pub mod state;
