@@ -81,7 +81,7 @@ impl RateLimits {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         inner.checks = inner.checks.wrapping_add(1);
-        if inner.checks % PRUNE_EVERY == 0
+        if inner.checks.is_multiple_of(PRUNE_EVERY)
             || inner
                 .last_prune
                 .is_none_or(|t| now.saturating_duration_since(t) > WINDOW)

@@ -1,0 +1,167 @@
+//! Value parsers for configuration variables. Errors describe the problem
+//! without repeating the value, which may be a secret.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+
+/// A humantime (`1h30m`) or Go (`1m0s`) duration.
+pub fn duration(raw: &str) -> Result<Duration, String> {
+    distr_domain_duration(raw.trim())
+}
+
+// Kept behind one function so the shared parser can replace it in one place.
+fn distr_domain_duration(raw: &str) -> Result<Duration, String> {
+    local_duration(raw).ok_or_else(|| "not a duration such as 5s, 1h30m or 1m0s".to_owned())
+}
+
+/// Units of humantime and Go: ns, us/µs, ms, s, m, h, d (humantime only).
+fn local_duration(raw: &str) -> Option<Duration> {
+    if raw == "0" {
+        return Some(Duration::ZERO);
+    }
+    let mut total = Duration::ZERO;
+    let mut rest = raw;
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        rest = rest.trim_start();
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit() && c != '.')
+            .unwrap_or(rest.len());
+        if digits == 0 {
+            return None;
+        }
+        let number: f64 = rest.get(..digits)?.parse().ok()?;
+        rest = rest.get(digits..)?;
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == ' ')
+            .unwrap_or(rest.len());
+        let unit = rest.get(..unit_len)?;
+        rest = rest.get(unit_len..)?;
+        let seconds = match unit {
+            "ns" | "nsec" => 1e-9,
+            "us" | "µs" | "usec" => 1e-6,
+            "ms" | "msec" => 1e-3,
+            "s" | "sec" | "secs" | "second" | "seconds" => 1.0,
+            "m" | "min" | "mins" | "minute" | "minutes" => 60.0,
+            "h" | "hr" | "hrs" | "hour" | "hours" => 3600.0,
+            "d" | "day" | "days" => 86_400.0,
+            _ => return None,
+        };
+        total = total.checked_add(Duration::try_from_secs_f64(number * seconds).ok()?)?;
+    }
+    Some(total)
+}
+
+/// `true`/`false` (also `1`/`0`, `yes`/`no`, `on`/`off`).
+pub fn boolean(raw: &str) -> Result<bool, String> {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err("not a boolean (true or false)".to_owned()),
+    }
+}
+
+/// A socket address `host:port`.
+pub fn socket_addr(raw: &str) -> Result<SocketAddr, String> {
+    raw.trim()
+        .parse()
+        .map_err(|_| "not an address such as 0.0.0.0:8080".to_owned())
+}
+
+/// A positive integer.
+pub fn positive(raw: &str) -> Result<u64, String> {
+    match raw.trim().parse::<u64>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err("not a positive integer".to_owned()),
+    }
+}
+
+/// An http(s) base URL without trailing slash.
+pub fn base_url(raw: &str) -> Result<String, String> {
+    let trimmed = raw.trim().trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("http://")
+        .or_else(|| trimmed.strip_prefix("https://"))
+        .ok_or_else(|| "not an http(s) URL".to_owned())?;
+    if rest.is_empty() || rest.contains(char::is_whitespace) {
+        return Err("not an http(s) URL".to_owned());
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// Base64 of at least `min` bytes.
+pub fn base64_bytes(raw: &str, min: usize) -> Result<Vec<u8>, String> {
+    let bytes = STANDARD
+        .decode(raw.trim())
+        .map_err(|_| "not valid base64".to_owned())?;
+    if bytes.len() < min {
+        return Err(format!("must decode to at least {min} bytes"));
+    }
+    Ok(bytes)
+}
+
+/// Base64 of exactly 32 bytes (an AES-256 key).
+pub fn aes_key(raw: &str) -> Result<[u8; 32], String> {
+    let bytes = STANDARD
+        .decode(raw.trim())
+        .map_err(|_| "not valid base64".to_owned())?;
+    <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| "must decode to exactly 32 bytes".to_owned())
+}
+
+/// `snapshot`, or semver ≥ 1.12.0 (AP §4.4).
+pub fn agent_version(raw: &str) -> Result<String, String> {
+    let name = raw.trim();
+    if name == "snapshot" {
+        return Ok(name.to_owned());
+    }
+    let core = name.split(['-', '+']).next().unwrap_or_default();
+    let parts: Vec<u64> = core
+        .split('.')
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .map_err(|_| "not semver")?;
+    match parts.as_slice() {
+        [major, minor, _patch] if (*major, *minor) >= (1, 12) => Ok(name.to_owned()),
+        [_, _, _] => Err("must be at least 1.12.0".to_owned()),
+        _ => Err("must be semver (1.12.0 or newer) or snapshot".to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn humantime_and_go_durations_parse() {
+        assert_eq!(duration("5s"), Ok(Duration::from_secs(5)));
+        assert_eq!(duration("1h30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(duration("1m0s"), Ok(Duration::from_secs(60)));
+        assert_eq!(duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(duration("7d"), Ok(Duration::from_secs(7 * 86_400)));
+        assert!(duration("five").is_err());
+        assert!(duration("").is_err());
+        assert!(duration("10").is_err());
+    }
+
+    #[test]
+    fn agent_versions_below_1_12_are_refused() {
+        assert!(agent_version("1.11.9").is_err());
+        assert!(agent_version("1.12.0").is_ok());
+        assert!(agent_version("2.7.1").is_ok());
+        assert!(agent_version("snapshot").is_ok());
+        assert!(agent_version("latest").is_err());
+    }
+
+    #[test]
+    fn errors_never_repeat_the_value() {
+        let err = base64_bytes("s3cr3t-not-base64!", 32).unwrap_err();
+        assert!(!err.contains("s3cr3t"));
+        let err = aes_key("c2hvcnQ=").unwrap_err();
+        assert!(!err.contains("c2hvcnQ"));
+    }
+}
