@@ -1,0 +1,155 @@
+//! [`MemoryStore`]: an in-memory implementation of every store port.
+//!
+//! It passes the same contract suite as the SQL adapters, so Hub tests that
+//! run against it see the same conflicts, scoping, ordering, cascades and
+//! coalescing as production.
+
+mod access_tokens;
+mod agent_versions;
+mod applications;
+mod customers;
+mod deployments;
+mod organizations;
+mod paging;
+mod secrets;
+mod settings;
+mod statuses;
+mod targets;
+mod telemetry;
+mod users;
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use async_trait::async_trait;
+use distr_domain::application::{Application, ApplicationVersion};
+use distr_domain::deployment::{Deployment, DeploymentRevision, StatusRecord};
+use distr_domain::ids::{
+    AccessTokenId, AgentVersionId, ApplicationId, ApplicationVersionId, CustomerOrganizationId,
+    DeploymentId, LogRecordId, MetricsSampleId, OrganizationId, RevisionId, SecretId, StatusId,
+    TargetId, UserAccountId,
+};
+use distr_domain::organization::{CustomerOrganization, Organization};
+use distr_domain::secret::{LastGoodPayload, Secret};
+use distr_domain::target::{AgentVersion, DeploymentTarget};
+use distr_domain::telemetry::{
+    DeploymentLogRecord, HeartbeatChange, MetricsSample, TargetLogRecord,
+};
+use distr_domain::user::{AccessToken, Membership, UserAccount};
+use distr_ports::{Store, StoreError};
+
+/// Every row, as plain collections guarded by one lock: each port method is
+/// one critical section, which makes it trivially atomic like a transaction.
+#[derive(Debug, Default)]
+struct State {
+    organizations: BTreeMap<OrganizationId, Organization>,
+    users: BTreeMap<UserAccountId, UserAccount>,
+    memberships: BTreeMap<(OrganizationId, UserAccountId), Membership>,
+    access_tokens: BTreeMap<AccessTokenId, AccessToken>,
+    customers: BTreeMap<CustomerOrganizationId, CustomerOrganization>,
+    applications: BTreeMap<ApplicationId, Application>,
+    versions: BTreeMap<ApplicationVersionId, ApplicationVersion>,
+    agent_versions: BTreeMap<AgentVersionId, AgentVersion>,
+    targets: BTreeMap<TargetId, DeploymentTarget>,
+    heartbeat_changes: Vec<HeartbeatChange>,
+    deployments: BTreeMap<DeploymentId, Deployment>,
+    revisions: BTreeMap<RevisionId, DeploymentRevision>,
+    statuses: BTreeMap<StatusId, StatusRecord>,
+    metrics: BTreeMap<MetricsSampleId, MetricsSample>,
+    deployment_logs: BTreeMap<LogRecordId, DeploymentLogRecord>,
+    target_logs: BTreeMap<LogRecordId, TargetLogRecord>,
+    secrets: BTreeMap<SecretId, Secret>,
+    last_good: BTreeMap<DeploymentId, LastGoodPayload>,
+    settings: BTreeMap<String, Vec<u8>>,
+}
+
+impl State {
+    /// Removes a deployment and every row hanging off it.
+    fn cascade_delete_deployment(&mut self, id: DeploymentId) {
+        self.deployments.remove(&id);
+        let revisions: Vec<RevisionId> = self
+            .revisions
+            .values()
+            .filter(|r| r.deployment_id == id)
+            .map(|r| r.id)
+            .collect();
+        for revision in &revisions {
+            self.revisions.remove(revision);
+        }
+        self.statuses
+            .retain(|_, s| !revisions.contains(&s.deployment_revision_id));
+        self.deployment_logs.retain(|_, l| l.deployment_id != id);
+        self.last_good.remove(&id);
+    }
+}
+
+/// An in-memory [`Store`]. Cheap to create; every instance is independent.
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    state: Mutex<State>,
+    unavailable: AtomicBool,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Makes every call (including `ping`) fail with `Unavailable` while
+    /// `down` is true, to test how callers handle an unreachable database.
+    pub fn set_unavailable(&self, down: bool) {
+        self.unavailable.store(down, Ordering::SeqCst);
+    }
+
+    /// The heartbeat-message history of a target, oldest first. The ports
+    /// have no reader for it; tests use this to check what was written.
+    ///
+    /// # Errors
+    /// `Unavailable` when the store was made unavailable.
+    pub fn heartbeat_history(&self, target: TargetId) -> Result<Vec<HeartbeatChange>, StoreError> {
+        self.read(|s| {
+            Ok(s.heartbeat_changes
+                .iter()
+                .filter(|c| c.deployment_target_id == target)
+                .cloned()
+                .collect())
+        })
+    }
+
+    /// Runs `f` on the state under the lock. Mutations made by a failing `f`
+    /// must not exist, so every writer validates before it changes anything.
+    fn write<R>(
+        &self,
+        f: impl FnOnce(&mut State) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        if self.unavailable.load(Ordering::SeqCst) {
+            return Err(StoreError::Unavailable(
+                "memory store switched off".to_owned(),
+            ));
+        }
+        let mut state = self
+            .state
+            .lock()
+            .map_err(|_| StoreError::Unavailable("memory store lock poisoned".to_owned()))?;
+        f(&mut state)
+    }
+
+    /// Runs `f` on the state under the lock, read-only.
+    fn read<R>(&self, f: impl FnOnce(&State) -> Result<R, StoreError>) -> Result<R, StoreError> {
+        self.write(|s| f(s))
+    }
+}
+
+fn conflict(what: &str) -> StoreError {
+    StoreError::Conflict(what.to_owned())
+}
+
+#[async_trait]
+impl Store for MemoryStore {
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.read(|_| Ok(()))
+    }
+}

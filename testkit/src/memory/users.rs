@@ -1,0 +1,110 @@
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use distr_domain::ids::{OrganizationId, UserAccountId};
+use distr_domain::names::Email;
+use distr_domain::user::{Membership, UserAccount};
+use distr_ports::StoreError;
+use distr_ports::store::UserStore;
+
+use super::{MemoryStore, conflict};
+
+#[async_trait]
+impl UserStore for MemoryStore {
+    async fn create_user(&self, user: &UserAccount) -> Result<(), StoreError> {
+        self.write(|s| {
+            if s.users.contains_key(&user.id) {
+                return Err(conflict("user id"));
+            }
+            if s.users.values().any(|u| u.email == user.email) {
+                return Err(conflict("user email"));
+            }
+            s.users.insert(user.id, user.clone());
+            Ok(())
+        })
+    }
+
+    async fn get_user(&self, id: UserAccountId) -> Result<UserAccount, StoreError> {
+        self.read(|s| s.users.get(&id).cloned().ok_or(StoreError::NotFound))
+    }
+
+    async fn find_user_by_email(&self, email: &Email) -> Result<Option<UserAccount>, StoreError> {
+        self.read(|s| Ok(s.users.values().find(|u| &u.email == email).cloned()))
+    }
+
+    async fn update_user(&self, user: &UserAccount) -> Result<(), StoreError> {
+        self.write(|s| {
+            let stored = s.users.get_mut(&user.id).ok_or(StoreError::NotFound)?;
+            stored.name = user.name.clone();
+            stored.password_hash = user.password_hash.clone();
+            stored.password_changed_at = user.password_changed_at;
+            stored.last_logged_in_at = user.last_logged_in_at;
+            stored.last_used_organization_id = user.last_used_organization_id;
+            Ok(())
+        })
+    }
+
+    async fn create_membership(&self, membership: &Membership) -> Result<(), StoreError> {
+        self.write(|s| {
+            let key = (membership.organization_id, membership.user_account_id);
+            if s.memberships.contains_key(&key) {
+                return Err(conflict("membership"));
+            }
+            s.memberships.insert(key, membership.clone());
+            Ok(())
+        })
+    }
+
+    async fn get_membership(
+        &self,
+        org: OrganizationId,
+        user: UserAccountId,
+    ) -> Result<Option<Membership>, StoreError> {
+        self.read(|s| Ok(s.memberships.get(&(org, user)).cloned()))
+    }
+
+    async fn list_memberships_of_user(
+        &self,
+        user: UserAccountId,
+    ) -> Result<Vec<Membership>, StoreError> {
+        self.read(|s| {
+            let mut rows: Vec<Membership> = s
+                .memberships
+                .values()
+                .filter(|m| m.user_account_id == user)
+                .cloned()
+                .collect();
+            rows.sort_by_key(|m| (m.created_at, m.organization_id));
+            Ok(rows)
+        })
+    }
+
+    async fn list_memberships_of_organization(
+        &self,
+        org: OrganizationId,
+    ) -> Result<Vec<Membership>, StoreError> {
+        self.read(|s| {
+            let mut rows: Vec<Membership> = s
+                .memberships
+                .values()
+                .filter(|m| m.organization_id == org)
+                .cloned()
+                .collect();
+            rows.sort_by_key(|m| (m.created_at, m.user_account_id));
+            Ok(rows)
+        })
+    }
+
+    async fn record_login(
+        &self,
+        user: UserAccountId,
+        org: OrganizationId,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.write(|s| {
+            let stored = s.users.get_mut(&user).ok_or(StoreError::NotFound)?;
+            stored.last_logged_in_at = Some(at);
+            stored.last_used_organization_id = Some(org);
+            Ok(())
+        })
+    }
+}
