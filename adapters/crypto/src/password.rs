@@ -151,12 +151,17 @@ mod tests {
         let hasher = Argon2PasswordHasher::new();
         let phc = hasher.hash_password("pw").await.unwrap();
         hasher.verify_dummy("warm up").await;
-        let start = std::time::Instant::now();
-        assert!(!hasher.verify_password("other", &phc).await);
-        let real = start.elapsed();
-        let start = std::time::Instant::now();
-        hasher.verify_dummy("other").await;
-        let dummy = start.elapsed();
+        // Minimum of a few runs, so load from other processes on a shared
+        // machine does not decide the comparison.
+        let (mut real, mut dummy) = (std::time::Duration::MAX, std::time::Duration::MAX);
+        for _ in 0..3 {
+            let start = std::time::Instant::now();
+            assert!(!hasher.verify_password("other", &phc).await);
+            real = real.min(start.elapsed());
+            let start = std::time::Instant::now();
+            hasher.verify_dummy("other").await;
+            dummy = dummy.min(start.elapsed());
+        }
         assert!(
             dummy * 3 > real && real * 3 > dummy,
             "real {real:?}, dummy {dummy:?}"
