@@ -238,19 +238,9 @@ pub fn encode_agent_resource(resource: &AgentResource) -> (Vec<u8>, String) {
         // numbers are finite, the only ways `to_value` can fail.
         Err(err) => serde_json::Value::String(format!("unencodable resource: {err}")),
     };
-    let body = interim_canonical_json(&value);
-    let etag = interim_etag(&body);
+    let body = crate::canonical::canonical_json(&value);
+    let etag = crate::canonical::etag(&body);
     (body, etag)
-}
-
-// Interim until `crate::canonical` lands (being written in parallel).
-fn interim_canonical_json(value: &serde_json::Value) -> Vec<u8> {
-    serde_json::to_vec(value).unwrap_or_default()
-}
-
-fn interim_etag(body: &[u8]) -> String {
-    use sha2::Digest as _;
-    format!("\"{}\"", hex::encode(sha2::Sha256::digest(body)))
 }
 
 #[cfg(test)]
