@@ -5,6 +5,7 @@ pub mod builders;
 pub mod clock;
 pub mod contract;
 pub mod memory;
+pub mod postgres;
 
 pub use clock::ManualClock;
 pub use contract::StoreFixture;

@@ -153,3 +153,53 @@ impl Store for MemoryStore {
         self.read(|_| Ok(()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use distr_ports::store::{OrganizationStore as _, TargetStore as _};
+
+    use super::*;
+    use crate::builders::{OrganizationBuilder, TargetBuilder, at_seconds};
+
+    #[tokio::test]
+    async fn switched_off_store_is_unavailable_until_switched_on() {
+        let store = MemoryStore::new();
+        store.set_unavailable(true);
+        assert!(matches!(
+            store.ping().await,
+            Err(StoreError::Unavailable(_))
+        ));
+        assert!(matches!(
+            store.count_organizations().await,
+            Err(StoreError::Unavailable(_))
+        ));
+        store.set_unavailable(false);
+        store.ping().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn heartbeat_history_holds_one_row_per_message_change() {
+        let store = MemoryStore::new();
+        let org = OrganizationBuilder::new().build();
+        let target = TargetBuilder::docker(org.id).build();
+        store.create_target(&target).await.unwrap();
+        for (at, message) in [(0, "OK"), (20, "OK"), (21, "down"), (40, "OK")] {
+            store
+                .record_heartbeat(target.id, at_seconds(at), message)
+                .await
+                .unwrap();
+        }
+        let history = store.heartbeat_history(target.id).unwrap();
+        let messages: Vec<&str> = history.iter().map(|c| c.message.as_str()).collect();
+        assert_eq!(messages, ["OK", "down", "OK"]);
+        assert_eq!(history[1].created_at, at_seconds(21));
+        let current = store
+            .find_target(target.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .heartbeat
+            .unwrap();
+        assert_eq!(current.change_id, history[2].id);
+    }
+}
