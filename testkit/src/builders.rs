@@ -13,7 +13,7 @@ use chrono::{DateTime, SubsecRound, TimeZone, Utc};
 use distr_domain::names::Name;
 use uuid::Uuid;
 
-pub use applications::{ApplicationBuilder, VersionBuilder};
+pub use applications::{ApplicationBuilder, DEFAULT_COMPOSE, VersionBuilder};
 pub use deployments::{DeploymentBuilder, RevisionBuilder};
 pub use organizations::{
     AccessTokenBuilder, CustomerBuilder, MembershipBuilder, OrganizationBuilder, UserBuilder,

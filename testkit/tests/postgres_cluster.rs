@@ -31,7 +31,10 @@ async fn cluster_starts_once_and_creates_distinct_databases() {
         );
         let name = String::from_utf8_lossy(&output.stdout).trim().to_owned();
         let without_query = url.split('?').next().unwrap_or_default();
-        assert!(without_query.ends_with(&format!("/{name}")), "{url} vs {name}");
+        assert!(
+            without_query.ends_with(&format!("/{name}")),
+            "{url} vs {name}"
+        );
     }
 }
 
@@ -66,7 +69,14 @@ async fn databases_copy_a_template_and_drop() {
             "table copied from the template"
         );
     }
-    let copy_name = copy.split('?').next().unwrap().rsplit('/').next().unwrap().to_owned();
+    let copy_name = copy
+        .split('?')
+        .next()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
     cluster.drop_database(&copy_name).await.expect("drop copy");
     cluster
         .drop_database(&template)
