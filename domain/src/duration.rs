@@ -152,5 +152,4 @@ fn decimal(value: u128, divisor: u128) -> String {
 }
 
 #[cfg(test)]
-#[path = "duration/tests.rs"]
 mod tests;

@@ -25,17 +25,39 @@ pub fn redact(text: &str, secret_values: &[String]) -> String {
     values.sort_unstable_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
     values.dedup();
 
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(first) = rest.chars().next() {
-        if let Some(value) = values.iter().find(|value| rest.starts_with(**value)) {
-            out.push_str(REDACTED);
-            rest = rest.get(value.len()..).unwrap_or_default();
-        } else {
-            out.push(first);
-            rest = rest.get(first.len_utf8()..).unwrap_or_default();
+    // Only positions whose byte can start some value need a closer look.
+    let mut starts = [false; 256];
+    for value in &values {
+        if let Some(&first) = value.as_bytes().first() {
+            starts[usize::from(first)] = true;
         }
     }
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut index = 0;
+    while let Some(&byte) = bytes.get(index) {
+        let rest = bytes.get(index..).unwrap_or_default();
+        // Values are UTF-8 and begin with a lead byte, so a match always starts
+        // and ends on a character boundary.
+        let matched = starts[usize::from(byte)]
+            .then(|| {
+                values
+                    .iter()
+                    .find(|value| rest.starts_with(value.as_bytes()))
+            })
+            .flatten();
+        match matched {
+            Some(value) => {
+                out.push_str(text.get(copied..index).unwrap_or_default());
+                out.push_str(REDACTED);
+                index += value.len();
+                copied = index;
+            }
+            None => index += 1,
+        }
+    }
+    out.push_str(text.get(copied..).unwrap_or_default());
     out
 }
 
@@ -102,7 +124,33 @@ mod tests {
         assert_eq!(cap_utf8("hello", 0), "");
     }
 
+    /// The obvious algorithm: at each character, the longest matching value wins.
+    fn reference(text: &str, values: &[String]) -> String {
+        let mut sorted: Vec<&String> = values.iter().filter(|v| v.chars().count() >= 4).collect();
+        sorted.sort_by_key(|v| std::cmp::Reverse(v.len()));
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(c) = rest.chars().next() {
+            if let Some(v) = sorted.iter().find(|v| rest.starts_with(v.as_str())) {
+                out.push_str(REDACTED);
+                rest = &rest[v.len()..];
+            } else {
+                out.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+        out
+    }
+
     proptest! {
+        #[test]
+        fn redaction_matches_the_reference_algorithm(
+            text in "[ab é😀]{0,40}",
+            values in prop::collection::vec("[ab é😀]{1,6}", 0..5),
+        ) {
+            prop_assert_eq!(redact(&text, &values), reference(&text, &values));
+        }
+
         #[test]
         fn redacted_text_contains_no_secret(
             text in "[a-e ]{0,60}",

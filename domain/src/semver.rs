@@ -180,5 +180,4 @@ fn compare_identifier(x: &str, y: &str) -> Ordering {
 }
 
 #[cfg(test)]
-#[path = "semver/tests.rs"]
 mod tests;

@@ -137,6 +137,33 @@ pub fn slugify_release_name(app_name: &str) -> ReleaseName {
     }
 }
 
+/// Checks an env file (HS §3.8 step 7): every line that is not blank and not a
+/// `#` comment must have the form `KEY=value` (an optional `export ` prefix is
+/// allowed). The error names the line number only, never its text.
+///
+/// # Errors
+/// A `ValidationError` on field `envFileData` for the first malformed line.
+pub fn check_env_file(text: &str) -> Result<(), ValidationError> {
+    for (index, line) in text.lines().enumerate() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let assignment = trimmed
+            .strip_prefix("export ")
+            .map_or(trimmed, str::trim_start);
+        let valid = assignment.split_once('=').is_some_and(|(key, _)| {
+            !key.trim_end().is_empty() && !key.trim_end().contains(char::is_whitespace)
+        });
+        if !valid {
+            return Err(ValidationError::new(
+                "envFileData",
+                format!("line {} must have the form KEY=value", index + 1),
+            ));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
-#[path = "validation/tests.rs"]
 mod tests;

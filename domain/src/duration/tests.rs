@@ -40,6 +40,11 @@ fn humantime_extras_parse() {
     assert_eq!(parse_duration("2w"), Ok(Duration::from_secs(14 * 86_400)));
     assert_eq!(parse_duration("10 seconds"), Ok(Duration::from_secs(10)));
     assert_eq!(parse_duration(" 24h "), Ok(Duration::from_secs(86_400)));
+    assert_eq!(
+        parse_duration("1 hour 30 minutes"),
+        Ok(Duration::from_secs(5400))
+    );
+    assert_eq!(parse_duration("1hour30min"), Ok(Duration::from_secs(5400)));
 }
 
 #[test]

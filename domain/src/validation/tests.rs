@@ -69,7 +69,31 @@ fn application_names_are_slugified() {
     );
 }
 
+#[test]
+fn env_files_need_key_equals_on_every_content_line() {
+    assert_eq!(
+        check_env_file("A=1\n\n# comment\n  B = two\nexport C=3\nD=\n"),
+        Ok(())
+    );
+    let err = check_env_file("A=1\nhunter2\n").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "envFileData: line 2 must have the form KEY=value"
+    );
+    for bad in ["=x", "A B=1", "export", "just text"] {
+        assert!(check_env_file(bad).is_err(), "{bad}");
+    }
+}
+
 proptest! {
+    #[test]
+    fn env_check_never_panics_and_never_echoes_the_text(text in "\\PC{0,80}") {
+        if let Err(err) = check_env_file(&text) {
+            let message = err.to_string();
+            prop_assert!(message.starts_with("envFileData: line "));
+        }
+    }
+
     #[test]
     fn slugified_names_are_always_valid(name in "\\PC{0,120}") {
         let slug = slugify_release_name(&name);
