@@ -93,6 +93,32 @@ fn a_name_inside_a_flow_mapping_at_column_zero_is_not_mistaken_for_the_key() {
 }
 
 #[test]
+fn an_anchored_name_falls_back_to_re_encoding_with_aliases_expanded() {
+    let yaml = "name: &n old\nservices:\n  web:\n    container_name: *n\n";
+    let out = rewrite_compose(yaml, PROJECT).unwrap();
+    assert_eq!(
+        parsed(&out),
+        json!({"name": PROJECT, "services": {"web": {"container_name": "old"}}})
+    );
+}
+
+#[test]
+fn compose_tags_elsewhere_are_kept_by_the_text_edit() {
+    let yaml = "services:\n  web:\n    ports: !reset []\n    image: !override nginx\n";
+    let out = rewrite_compose(yaml, PROJECT).unwrap();
+    assert_eq!(out, format!("name: 'distr-0190a3b4'\n{yaml}"));
+}
+
+#[test]
+fn an_explicit_name_overrides_one_from_a_merge_key() {
+    let yaml = "x-base: &base\n  name: merged\n<<: *base\nservices:\n  a: {}\n";
+    let out = rewrite_compose(yaml, PROJECT).unwrap();
+    assert_eq!(parsed(&out)["name"], PROJECT);
+    let stripped = strip_compose_name(yaml).unwrap();
+    assert_eq!(parsed(&stripped).get("name"), None);
+}
+
+#[test]
 fn the_project_name_is_quoted_safely() {
     let out = rewrite_compose("services:\n  a: {}\n", "it's: #1\nnext").unwrap();
     assert_eq!(parsed(&out)["name"], "it's: #1\nnext");
