@@ -21,7 +21,9 @@ use crate::ids::{AgentVersionId, DeploymentId, RevisionId};
 pub struct AgentVersionRef {
     /// Agent version id; agents compare it with `DISTR_AGENT_VERSION_ID`.
     pub id: AgentVersionId,
-    /// Creation time of the version.
+    /// Creation time of the version; absent or `null` decodes as the epoch
+    /// (only `id` matters for a well-formed response, AP §5.3).
+    #[serde(default, deserialize_with = "wire::null_as_default")]
     pub created_at: DateTime<Utc>,
     /// Version name (image tag).
     #[serde(default, deserialize_with = "wire::null_as_default")]

@@ -294,3 +294,17 @@ fn encoding_sorts_values_keys() {
     assert!(alpha < zeta, "{text}");
     assert!(text.find("\"b\"").unwrap() < text.find("\"y\"").unwrap());
 }
+
+#[test]
+fn version_needs_only_an_id() {
+    let r: AgentResource = serde_json::from_value(
+        json!({"version": {"id": "00000000-0000-0000-0000-000000000001", "createdAt": null}}),
+    )
+    .unwrap();
+    assert_eq!(r.version.created_at, DateTime::<Utc>::default());
+    assert_eq!(r.version.name, "");
+    assert!(!r.metrics_enabled);
+    let missing_id: Result<AgentResource, _> =
+        serde_json::from_value(json!({"version": {"name": "x"}}));
+    assert!(missing_id.is_err());
+}
