@@ -12,10 +12,11 @@ use crate::ids::{
 use crate::names::ValidationError;
 
 /// How a docker deployment runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DockerType {
-    /// `docker compose up -d`.
+    /// `docker compose up -d` (the default, AP §5.4).
+    #[default]
     Compose,
     /// `docker stack deploy`.
     Swarm,

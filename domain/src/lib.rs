@@ -3,6 +3,7 @@
 //! Entities are plain data with validated value types; decisions are
 //! functions of data. Nothing here performs I/O, spawns tasks or reads a clock.
 
+pub mod agent;
 pub mod application;
 pub mod canonical;
 pub mod compose;

@@ -3,6 +3,7 @@
 //! Every method documents its contract as MUST sentences; the contract suites
 //! in `distr-testkit` test those sentences one for one against every adapter.
 
+pub mod agent;
 pub mod changes;
 pub mod clock;
 pub mod crypto;

@@ -1,0 +1,15 @@
+//! Ports of the agents (docker and, later, helm): the Hub as the agent sees it,
+//! the container runtime, local state and host metrics.
+
+mod docker;
+mod hub;
+mod metrics;
+mod state;
+
+pub use docker::{
+    ContainerState, DockerEngine, DockerError, DockerRuntime, RegistryAuthenticator, SelfUpdater,
+    ServiceState, WorkloadLogLine,
+};
+pub use hub::{HubApi, HubError, Resources};
+pub use metrics::{HostMetrics, MetricsError};
+pub use state::{DockerStateStore, StateError};
