@@ -6,10 +6,8 @@ mod hub;
 mod metrics;
 mod state;
 
-pub use docker::{
-    ContainerState, DockerEngine, DockerError, DockerRuntime, RegistryAuthenticator, SelfUpdater,
-    ServiceState, WorkloadLogLine,
-};
+pub use distr_domain::agent::{ContainerState, ServiceState, WorkloadLogLine};
+pub use docker::{DockerEngine, DockerError, DockerRuntime, RegistryAuthenticator, SelfUpdater};
 pub use hub::{HubApi, HubError, Resources};
 pub use metrics::{HostMetrics, MetricsError};
 pub use state::{DockerStateStore, StateError};

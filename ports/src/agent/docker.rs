@@ -2,7 +2,7 @@ use std::path::{Path, PathBuf};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use distr_domain::agent::DockerRecord;
+use distr_domain::agent::{ContainerState, DockerRecord, ServiceState, WorkloadLogLine};
 use distr_domain::protocol::AgentDeployment;
 
 /// A failure of the docker CLI or engine. The text is what the agent posts as
@@ -11,58 +11,27 @@ use distr_domain::protocol::AgentDeployment;
 #[error("{0}")]
 pub struct DockerError(pub String);
 
-/// One container of a compose project (AP §7.5).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ContainerState {
-    /// Container name, e.g. `distr-1a2b3c4d-web-1`.
-    pub name: String,
-    /// Engine state: `running`, `restarting`, `exited`, ...
-    pub state: String,
-    /// Health: `healthy`, `starting`, `unhealthy`, `` or `none`.
-    pub health: String,
-    /// Human status text, e.g. `Up 3 minutes (healthy)`.
-    pub status: String,
-    /// Exit code.
-    pub exit_code: i64,
-}
-
-/// One service of a swarm stack (AP §7.5).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServiceState {
-    /// Service name.
-    pub name: String,
-    /// `replicated-job` or `global-job` services are skipped by the check.
-    pub is_job: bool,
-    /// Running tasks.
-    pub running: u64,
-    /// Desired tasks.
-    pub desired: u64,
-}
-
-/// One collected workload log line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WorkloadLogLine {
-    /// Container name minus the `<project>-` prefix (compose) or service name (swarm).
-    pub resource: String,
-    /// `Log` (compose), `stdout`/`stderr` (swarm).
-    pub severity: String,
-    /// The raw line, usually starting with an RFC 3339 timestamp and a space.
-    pub line: String,
-}
-
 /// Compose and swarm operations through the docker CLI (AP §7.4, §7.6, §7.7).
 #[async_trait]
 pub trait DockerRuntime: Send + Sync + std::fmt::Debug {
     /// Applies a deployment: compose `up -d` (env file in a temp file) or
     /// swarm `stack deploy` (after checking the swarm is active). `docker_config`
     /// overrides `DOCKER_CONFIG` when set. Returns the combined CLI output.
-    async fn apply(&self, deployment: &AgentDeployment, docker_config: Option<&Path>) -> Result<String, DockerError>;
+    async fn apply(
+        &self,
+        deployment: &AgentDeployment,
+        docker_config: Option<&Path>,
+    ) -> Result<String, DockerError>;
 
     /// compose `down --volumes`, or `stack rm` + `network prune -f`.
     async fn uninstall(&self, record: &DockerRecord) -> Result<(), DockerError>;
 
     /// Restarts every service of the project (compose restart / swarm force update).
-    async fn force_restart(&self, record: &DockerRecord, docker_config: Option<&Path>) -> Result<(), DockerError>;
+    async fn force_restart(
+        &self,
+        record: &DockerRecord,
+        docker_config: Option<&Path>,
+    ) -> Result<(), DockerError>;
 }
 
 /// Read access to the Docker Engine (bollard).
@@ -75,7 +44,11 @@ pub trait DockerEngine: Send + Sync + std::fmt::Debug {
     async fn stack_services(&self, project: &str) -> Result<Vec<ServiceState>, DockerError>;
 
     /// Log lines of a project (compose) or stack (swarm) since `since`, with timestamps.
-    async fn logs_since(&self, record: &DockerRecord, since: DateTime<Utc>) -> Result<Vec<WorkloadLogLine>, DockerError>;
+    async fn logs_since(
+        &self,
+        record: &DockerRecord,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<WorkloadLogLine>, DockerError>;
 }
 
 /// Registry credentials per deployment (AP §7.3).
@@ -85,7 +58,11 @@ pub trait RegistryAuthenticator: Send + Sync + std::fmt::Debug {
     /// registry with the current JWT when a registry host is configured;
     /// license registries from `registryAuth`) and returns the directory to use
     /// as `DOCKER_CONFIG`, or `None` when the host config must be used.
-    async fn prepare(&self, deployment: &AgentDeployment, hub_token: Option<&str>) -> Result<Option<PathBuf>, DockerError>;
+    async fn prepare(
+        &self,
+        deployment: &AgentDeployment,
+        hub_token: Option<&str>,
+    ) -> Result<Option<PathBuf>, DockerError>;
 }
 
 /// Self-update by a helper container from the new image (AP §7.10).

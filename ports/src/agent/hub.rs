@@ -50,13 +50,22 @@ pub trait HubApi: Send + Sync + std::fmt::Debug {
     /// `GET /agent/resources`. MUST send `If-None-Match` and `wait` only when
     /// given. MUST return `Malformed` for a body that is not well-formed and for
     /// a 304 that was not asked for.
-    async fn resources(&self, if_none_match: Option<&str>, wait: Option<Duration>) -> Result<Resources, HubError>;
+    async fn resources(
+        &self,
+        if_none_match: Option<&str>,
+        wait: Option<Duration>,
+    ) -> Result<Resources, HubError>;
 
     /// `GET /agent/manifest`: the install manifest text for self-update.
     async fn manifest(&self) -> Result<String, HubError>;
 
     /// `POST /agent/status`.
-    async fn post_status(&self, revision: RevisionId, status: StatusType, message: &str) -> Result<(), HubError>;
+    async fn post_status(
+        &self,
+        revision: RevisionId,
+        status: StatusType,
+        message: &str,
+    ) -> Result<(), HubError>;
 
     /// `POST /agent/metrics`.
     async fn post_metrics(&self, metrics: &MetricsReport) -> Result<(), HubError>;
