@@ -1,8 +1,34 @@
-//! Agent-side model and decisions (AP §6-§7): local records, the reconcile
-//! plan, status classification. Pure.
+//! Agent-side model and decisions (AP §6-§7): configuration, local records,
+//! the reconcile plan, status classification, log and metrics parsing,
+//! registry credentials and the self-update manifest. Pure: the agent apps
+//! do the I/O through ports and call these functions.
 
+mod config;
+mod dotenv;
+mod error;
+mod logs;
+mod metrics;
 mod observed;
+mod plan;
 mod record;
+mod registry;
+mod self_update;
+mod status_check;
 
+pub use config::{AgentEnv, parse_agent_env};
+pub use dotenv::parse_dotenv;
+pub use error::AgentDecisionError;
+pub use logs::{
+    MAX_CHUNK_BYTES, MAX_RECORDS_PER_CHUNK, chunk_log_records, compose_resource_name,
+    parse_log_line,
+};
+pub use metrics::{CpuTimes, cpu_usage, parse_meminfo, parse_proc_stat};
 pub use observed::{ContainerState, ServiceState, WorkloadLogLine};
+pub use plan::{
+    DeploymentStep, DockerPlan, DockerPlanInput, compose_project_name, plan_docker,
+    record_after_apply,
+};
 pub use record::DockerRecord;
+pub use registry::{docker_config_json, needs_docker_config_override};
+pub use self_update::{manifest_agent_image, patch_update_manifest};
+pub use status_check::{classify_compose, classify_swarm};
