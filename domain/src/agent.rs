@@ -3,6 +3,7 @@
 //! registry credentials and the self-update manifest. Pure: the agent apps
 //! do the I/O through ports and call these functions.
 
+mod apply;
 mod config;
 mod dotenv;
 mod error;
@@ -15,6 +16,7 @@ mod registry;
 mod self_update;
 mod status_check;
 
+pub use apply::{APPLY_PROGRESS_MESSAGE, check_swarm_active};
 pub use config::{AgentEnv, parse_agent_env};
 pub use dotenv::parse_dotenv;
 pub use error::AgentDecisionError;

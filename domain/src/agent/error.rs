@@ -45,6 +45,9 @@ pub enum AgentDecisionError {
         /// What is wrong.
         reason: String,
     },
+    /// Swarm deploy on a node whose swarm is not active (AP §7.4).
+    #[error("docker Swarm not initialized: {0}")]
+    SwarmInactive(String),
     /// The self-update manifest has an unusable structure (AP §7.10).
     #[error("{0}")]
     Manifest(String),

@@ -14,6 +14,10 @@ pub const MAX_CHUNK_BYTES: usize = 1024 * 1024;
 /// `None` for an empty line.
 #[must_use]
 pub fn parse_log_line(line: &str, collected_at: DateTime<Utc>) -> Option<(DateTime<Utc>, String)> {
+    // A bare timestamp is an empty line whose separating space was trimmed away.
+    if DateTime::parse_from_rfc3339(line.trim()).is_ok() {
+        return None;
+    }
     let (timestamp, rest) = match line.split_once(' ') {
         Some((head, rest)) => match DateTime::parse_from_rfc3339(head) {
             Ok(ts) => (ts.with_timezone(&Utc), rest),

@@ -49,6 +49,7 @@ fn empty_lines_are_dropped() {
     assert_eq!(parse_log_line("", now()), None);
     assert_eq!(parse_log_line("   \r", now()), None);
     assert_eq!(parse_log_line("2024-03-04T05:06:07Z   ", now()), None);
+    assert_eq!(parse_log_line("2024-03-04T05:06:07.5Z", now()), None);
 }
 
 #[test]
