@@ -36,7 +36,10 @@ impl FromStr for PlatformType {
         match s {
             "docker" => Ok(Self::Docker),
             "kubernetes" => Ok(Self::Kubernetes),
-            other => Err(ValidationError::new("type", format!("unknown type {other:?}"))),
+            other => Err(ValidationError::new(
+                "type",
+                format!("unknown type {other:?}"),
+            )),
         }
     }
 }
@@ -89,7 +92,10 @@ impl FromStr for ChartType {
         match s {
             "repository" => Ok(Self::Repository),
             "oci" => Ok(Self::Oci),
-            other => Err(ValidationError::new("chartType", format!("unknown chart type {other:?}"))),
+            other => Err(ValidationError::new(
+                "chartType",
+                format!("unknown chart type {other:?}"),
+            )),
         }
     }
 }

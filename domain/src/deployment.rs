@@ -7,7 +7,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{
-    ApplicationId, ApplicationVersionId, DeploymentId, RevisionId, StatusId, TargetId, UserAccountId,
+    ApplicationId, ApplicationVersionId, DeploymentId, RevisionId, StatusId, TargetId,
+    UserAccountId,
 };
 use crate::names::ValidationError;
 
@@ -39,7 +40,10 @@ impl FromStr for DockerType {
         match s {
             "compose" => Ok(Self::Compose),
             "swarm" => Ok(Self::Swarm),
-            other => Err(ValidationError::new("dockerType", format!("unknown docker type {other:?}"))),
+            other => Err(ValidationError::new(
+                "dockerType",
+                format!("unknown docker type {other:?}"),
+            )),
         }
     }
 }
@@ -90,7 +94,10 @@ impl FromStr for RevisionTrigger {
         match s {
             "user" => Ok(Self::User),
             "secret_changed" => Ok(Self::SecretChanged),
-            other => Err(ValidationError::new("trigger", format!("unknown trigger {other:?}"))),
+            other => Err(ValidationError::new(
+                "trigger",
+                format!("unknown trigger {other:?}"),
+            )),
         }
     }
 }
@@ -195,7 +202,10 @@ mod tests {
 
     #[test]
     fn legacy_ok_is_running() {
-        assert_eq!(StatusType::parse_reported("ok").unwrap(), StatusType::Running);
+        assert_eq!(
+            StatusType::parse_reported("ok").unwrap(),
+            StatusType::Running
+        );
     }
 
     #[test]

@@ -18,7 +18,10 @@ impl ValidationError {
     /// Builds an error for `field`.
     #[must_use]
     pub fn new(field: &'static str, reason: impl Into<String>) -> Self {
-        Self { field, reason: reason.into() }
+        Self {
+            field,
+            reason: reason.into(),
+        }
     }
 }
 
@@ -41,7 +44,10 @@ impl Name {
             return Err(ValidationError::new(field, "must not be empty"));
         }
         if trimmed.chars().count() > Self::MAX_CHARS {
-            return Err(ValidationError::new(field, "must be at most 100 characters"));
+            return Err(ValidationError::new(
+                field,
+                "must be at most 100 characters",
+            ));
         }
         Ok(Self(trimmed.to_owned()))
     }

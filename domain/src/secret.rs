@@ -5,7 +5,9 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{CustomerOrganizationId, DeploymentId, OrganizationId, RevisionId, SecretId, UserAccountId};
+use crate::ids::{
+    CustomerOrganizationId, DeploymentId, OrganizationId, RevisionId, SecretId, UserAccountId,
+};
 use crate::names::ValidationError;
 
 /// A secret key: `^[A-Za-z][A-Za-z0-9_]*$`, at most 64 characters.

@@ -7,7 +7,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::application::PlatformType;
-use crate::ids::{AgentVersionId, CustomerOrganizationId, HeartbeatChangeId, OrganizationId, TargetId};
+use crate::ids::{
+    AgentVersionId, CustomerOrganizationId, HeartbeatChangeId, OrganizationId, TargetId,
+};
 use crate::names::{Name, ValidationError};
 
 /// RBAC scope of a Kubernetes agent.
@@ -37,7 +39,10 @@ impl FromStr for KubernetesScope {
         match s {
             "cluster" => Ok(Self::Cluster),
             "namespace" => Ok(Self::Namespace),
-            other => Err(ValidationError::new("scope", format!("unknown scope {other:?}"))),
+            other => Err(ValidationError::new(
+                "scope",
+                format!("unknown scope {other:?}"),
+            )),
         }
     }
 }

@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::ids::{DeploymentId, HeartbeatChangeId, LogRecordId, MetricsSampleId, RevisionId, TargetId};
+use crate::ids::{
+    DeploymentId, HeartbeatChangeId, LogRecordId, MetricsSampleId, RevisionId, TargetId,
+};
 
 /// One host or cluster metrics sample (AP §3.10).
 #[derive(Debug, Clone, PartialEq)]

@@ -78,7 +78,10 @@ impl FromStr for UserRole {
             "read_only" => Ok(Self::ReadOnly),
             "read_write" => Ok(Self::ReadWrite),
             "admin" => Ok(Self::Admin),
-            other => Err(ValidationError::new("userRole", format!("unknown role {other:?}"))),
+            other => Err(ValidationError::new(
+                "userRole",
+                format!("unknown role {other:?}"),
+            )),
         }
     }
 }
