@@ -199,6 +199,14 @@ impl HubConfig {
     }
 }
 
+/// Checks an agent version name: `snapshot` or semver ≥ 1.12.0 (AP §4.4).
+///
+/// # Errors
+/// Why the name is refused.
+pub fn validate_agent_version(name: &str) -> Result<String, String> {
+    parse::agent_version(name)
+}
+
 /// Configuration plus the secret inputs resolved later against the database.
 #[derive(Debug, Clone)]
 pub struct LoadedConfig {

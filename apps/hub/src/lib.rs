@@ -3,11 +3,14 @@
 
 pub mod agent_api;
 pub mod auth;
+pub mod changes;
 pub mod cli;
+pub mod clock;
 pub mod config;
+pub mod logging;
 pub mod problem;
-pub mod random;
 pub mod rate_limit;
 pub mod router;
+pub mod server;
 pub mod state;
 pub mod user_api;

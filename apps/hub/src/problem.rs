@@ -33,7 +33,13 @@ impl ApiError {
     /// A problem with a status, slug and detail.
     #[must_use]
     pub fn new(status: StatusCode, slug: &'static str, detail: impl Into<String>) -> Self {
-        Self { status, slug, detail: detail.into(), errors: Vec::new(), headers: Vec::new() }
+        Self {
+            status,
+            slug,
+            detail: detail.into(),
+            errors: Vec::new(),
+            headers: Vec::new(),
+        }
     }
 
     /// 400 `bad-request`.
@@ -51,14 +57,22 @@ impl ApiError {
     /// 401 `unauthorized`.
     #[must_use]
     pub fn unauthorized() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "authentication required")
-            .with_header(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"))
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "authentication required",
+        )
+        .with_header(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"))
     }
 
     /// 403 `forbidden`.
     #[must_use]
     pub fn forbidden() -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", "your role does not allow this")
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "your role does not allow this",
+        )
     }
 
     /// 404 `not-found`.
@@ -70,14 +84,45 @@ impl ApiError {
     /// 500 `internal-error` with a generic detail; log the cause where it happened.
     #[must_use]
     pub fn internal() -> Self {
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal-error", "internal error")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal-error",
+            "internal error",
+        )
+    }
+
+    /// 413 `payload-too-large`.
+    #[must_use]
+    pub fn payload_too_large(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", detail)
+    }
+
+    /// 415 `unsupported-media-type`.
+    #[must_use]
+    pub fn unsupported_media_type() -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "unsupported content type",
+        )
     }
 
     /// Adds a field error.
     #[must_use]
     pub fn with_field(mut self, pointer: impl Into<String>, detail: impl Into<String>) -> Self {
-        self.errors.push(FieldError { pointer: pointer.into(), detail: detail.into() });
+        self.errors.push(FieldError {
+            pointer: pointer.into(),
+            detail: detail.into(),
+        });
         self
+    }
+
+    /// Adds a field error in place.
+    pub fn push_field(&mut self, pointer: impl Into<String>, detail: impl Into<String>) {
+        self.errors.push(FieldError {
+            pointer: pointer.into(),
+            detail: detail.into(),
+        });
     }
 
     /// Adds a response header.
@@ -114,7 +159,10 @@ impl IntoResponse for ApiError {
         let json = serde_json::to_vec(&body).unwrap_or_else(|_| b"{}".to_vec());
         let mut response = (self.status, json).into_response();
         let headers = response.headers_mut();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
         for (name, value) in self.headers {
             headers.insert(name, value);
         }
@@ -127,10 +175,16 @@ impl From<distr_ports::StoreError> for ApiError {
         use distr_ports::StoreError;
         match err {
             StoreError::NotFound => Self::not_found(),
-            StoreError::Conflict(what) => {
-                Self::new(StatusCode::BAD_REQUEST, "duplicate-name", format!("{what} already exists"))
-            }
-            StoreError::InUse(what) => Self::new(StatusCode::CONFLICT, "in-use", format!("still in use: {what}")),
+            StoreError::Conflict(what) => Self::new(
+                StatusCode::BAD_REQUEST,
+                "duplicate-name",
+                format!("{what} already exists"),
+            ),
+            StoreError::InUse(what) => Self::new(
+                StatusCode::CONFLICT,
+                "in-use",
+                format!("still in use: {what}"),
+            ),
             StoreError::Unavailable(cause) | StoreError::Corrupt(cause) => {
                 tracing::error!(error = %cause, "store failure");
                 Self::internal()

@@ -5,11 +5,14 @@ mod envelope;
 
 pub use envelope::{AccessNote, RequestContext, note_access};
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router, middleware};
+use axum::{Extension, Json, Router, middleware};
 use serde_json::json;
 use tower_http::limit::RequestBodyLimitLayer;
 
@@ -19,8 +22,31 @@ use crate::state::AppState;
 /// The body limit of every route (HS §3.1, AP §3.1).
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
+/// Whether this replica still takes traffic; `/ready` answers 503 once
+/// draining starts (HS §6.4 step 1), before long-polls are released.
+#[derive(Debug, Clone, Default)]
+pub struct Readiness(Arc<AtomicBool>);
+
+impl Readiness {
+    /// Marks the replica as draining: `/ready` turns 503 at once.
+    pub fn set_draining(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether draining started.
+    #[must_use]
+    pub fn is_draining(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
 /// Builds the complete application.
 pub fn build_router(state: AppState) -> Router {
+    build_router_with(state, Readiness::default())
+}
+
+/// Builds the complete application with a readiness handle the server controls.
+pub fn build_router_with(state: AppState, readiness: Readiness) -> Router {
     let api = crate::user_api::routes().merge(crate::agent_api::routes());
     Router::new()
         .route("/status", get(status))
@@ -30,6 +56,7 @@ pub fn build_router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(middleware::from_fn(envelope::envelope))
+        .layer(Extension(readiness))
         .with_state(state)
 }
 
@@ -37,8 +64,11 @@ async fn status() -> Json<serde_json::Value> {
     Json(json!({ "status": "ok" }))
 }
 
-async fn ready(State(state): State<AppState>) -> Response {
-    let shutting_down = *state.shutdown.borrow();
+async fn ready(
+    State(state): State<AppState>,
+    Extension(readiness): Extension<Readiness>,
+) -> Response {
+    let shutting_down = readiness.is_draining() || *state.shutdown.borrow();
     let ready = !shutting_down && state.store.ping().await.is_ok();
     let code = if ready {
         StatusCode::OK

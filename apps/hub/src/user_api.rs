@@ -1,10 +1,50 @@
-//! The user API (HS §3). Being written.
+//! The user API (HS §3): JSON over HTTP under `/api/v1`, authenticated by
+//! user JWTs or PATs, scoped per HS §3.3 (404 outside the caller's scope,
+//! 403 for visible objects the role may not change).
+
+mod applications;
+mod assemble;
+mod customers;
+mod deployments;
+mod input;
+mod login;
+mod secrets;
+mod status;
+mod targets;
+mod tokens;
+mod versions;
+mod views;
+
+pub use input::{JsonBody, parse_id};
 
 use axum::Router;
+use axum::routing::{delete, get, post, put};
 
 use crate::state::AppState;
 
 /// The user routes, to be mounted under `/api/v1`.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/auth/login", post(login::login))
+        .route("/settings/tokens", get(tokens::list).post(tokens::create))
+        .route("/settings/tokens/{id}", delete(tokens::delete))
+        .route(
+            "/applications",
+            get(applications::list).post(applications::create),
+        )
+        .route("/applications/{id}", get(applications::get_one))
+        .route("/applications/{id}/versions", post(versions::create))
+        .route("/customer-organizations", post(customers::create))
+        .route("/secrets", post(secrets::create))
+        .route(
+            "/deployment-targets",
+            get(targets::list).post(targets::create),
+        )
+        .route("/deployment-targets/{id}", get(targets::get_one))
+        .route("/deployments", put(deployments::put))
+        .route(
+            "/deployments/{id}",
+            get(deployments::get_one).delete(deployments::delete),
+        )
+        .route("/deployments/{id}/status", get(status::list))
 }

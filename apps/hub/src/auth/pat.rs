@@ -22,7 +22,10 @@ pub fn hash_token(text: &str) -> [u8; 32] {
 /// A fresh token text from 16 CSPRNG bytes.
 #[must_use]
 pub fn new_token_text() -> String {
-    format!("{PAT_PREFIX}{}", hex::encode(crate::random::random_16()))
+    format!(
+        "{PAT_PREFIX}{}",
+        hex::encode(distr_crypto::random_bytes::<16>())
+    )
 }
 
 fn well_formed(text: &str) -> bool {

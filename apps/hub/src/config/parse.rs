@@ -9,52 +9,9 @@ use base64::engine::general_purpose::STANDARD;
 
 /// A humantime (`1h30m`) or Go (`1m0s`) duration.
 pub fn duration(raw: &str) -> Result<Duration, String> {
-    distr_domain_duration(raw.trim())
-}
-
-// Kept behind one function so the shared parser can replace it in one place.
-fn distr_domain_duration(raw: &str) -> Result<Duration, String> {
-    local_duration(raw).ok_or_else(|| "not a duration such as 5s, 1h30m or 1m0s".to_owned())
-}
-
-/// Units of humantime and Go: ns, us/µs, ms, s, m, h, d (humantime only).
-fn local_duration(raw: &str) -> Option<Duration> {
-    if raw == "0" {
-        return Some(Duration::ZERO);
-    }
-    let mut total = Duration::ZERO;
-    let mut rest = raw;
-    if rest.is_empty() {
-        return None;
-    }
-    while !rest.is_empty() {
-        rest = rest.trim_start();
-        let digits = rest
-            .find(|c: char| !c.is_ascii_digit() && c != '.')
-            .unwrap_or(rest.len());
-        if digits == 0 {
-            return None;
-        }
-        let number: f64 = rest.get(..digits)?.parse().ok()?;
-        rest = rest.get(digits..)?;
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit() || c == ' ')
-            .unwrap_or(rest.len());
-        let unit = rest.get(..unit_len)?;
-        rest = rest.get(unit_len..)?;
-        let seconds = match unit {
-            "ns" | "nsec" => 1e-9,
-            "us" | "µs" | "usec" => 1e-6,
-            "ms" | "msec" => 1e-3,
-            "s" | "sec" | "secs" | "second" | "seconds" => 1.0,
-            "m" | "min" | "mins" | "minute" | "minutes" => 60.0,
-            "h" | "hr" | "hrs" | "hour" | "hours" => 3600.0,
-            "d" | "day" | "days" => 86_400.0,
-            _ => return None,
-        };
-        total = total.checked_add(Duration::try_from_secs_f64(number * seconds).ok()?)?;
-    }
-    Some(total)
+    // The domain error repeats the input; ours must not.
+    distr_domain::duration::parse_duration(raw.trim())
+        .map_err(|_| "not a duration such as 5s, 1h30m or 1m0s".to_owned())
 }
 
 /// `true`/`false` (also `1`/`0`, `yes`/`no`, `on`/`off`).

@@ -147,8 +147,8 @@ fn replace_with_problem(response: Response) -> Response {
             "method-not-allowed",
             "method not allowed on this path",
         ),
-        StatusCode::PAYLOAD_TOO_LARGE => payload_too_large(),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => unsupported_media_type(),
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::payload_too_large("request body exceeds 1 MiB"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::unsupported_media_type(),
         s if s.is_server_error() => ApiError::internal(),
         s => ApiError::new(s, "error", s.canonical_reason().unwrap_or("error")),
     };
@@ -160,26 +160,6 @@ fn replace_with_problem(response: Response) -> Response {
         }
     }
     fresh
-}
-
-/// 413 `payload-too-large`.
-#[must_use]
-pub fn payload_too_large() -> ApiError {
-    ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "payload-too-large",
-        "request body exceeds 1 MiB",
-    )
-}
-
-/// 415 `unsupported-media-type`.
-#[must_use]
-pub fn unsupported_media_type() -> ApiError {
-    ApiError::new(
-        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        "unsupported-media-type",
-        "unsupported content type",
-    )
 }
 
 #[cfg(test)]

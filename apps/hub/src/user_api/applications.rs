@@ -1,0 +1,89 @@
+//! `/applications` (HS §3.4): vendor writers create, everyone in the
+//! organization reads (customers read-only).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use distr_domain::application::{Application, PlatformType};
+use distr_domain::ids::ApplicationId;
+use distr_domain::names::Name;
+use serde::Deserialize;
+
+use super::views::ApplicationView;
+use super::{JsonBody, parse_id};
+use crate::auth::UserPrincipal;
+use crate::problem::ApiError;
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub(super) struct CreateApplication {
+    #[serde(default)]
+    name: String,
+    #[serde(default, rename = "type")]
+    app_type: String,
+}
+
+/// Vendor members with a writing role only.
+pub(super) fn require_vendor_writer(principal: &UserPrincipal) -> Result<(), ApiError> {
+    principal.require_vendor()?;
+    principal.require_write()
+}
+
+pub(super) async fn create(
+    State(state): State<AppState>,
+    principal: UserPrincipal,
+    JsonBody(body): JsonBody<CreateApplication>,
+) -> Result<(StatusCode, Json<ApplicationView>), ApiError> {
+    require_vendor_writer(&principal)?;
+    let mut err = ApiError::validation("invalid application");
+    let name = Name::parse("name", &body.name)
+        .map_err(|e| err.push_field("/name", e.reason))
+        .ok();
+    let app_type = body
+        .app_type
+        .parse::<PlatformType>()
+        .map_err(|e| err.push_field("/type", e.reason))
+        .ok();
+    let (Some(name), Some(app_type)) = (name, app_type) else {
+        return Err(err);
+    };
+    let app = Application {
+        id: ApplicationId::from_uuid(uuid::Uuid::now_v7()),
+        organization_id: principal.organization_id,
+        created_at: state.clock.now(),
+        name,
+        app_type,
+    };
+    state.store.create_application(&app).await?;
+    Ok((StatusCode::CREATED, Json(ApplicationView::new(&app, &[]))))
+}
+
+pub(super) async fn list(
+    State(state): State<AppState>,
+    principal: UserPrincipal,
+) -> Result<Json<Vec<ApplicationView>>, ApiError> {
+    let apps = state
+        .store
+        .list_applications(principal.organization_id)
+        .await?;
+    let mut out = Vec::with_capacity(apps.len());
+    for app in &apps {
+        let versions = state.store.list_versions(app.id).await?;
+        out.push(ApplicationView::new(app, &versions));
+    }
+    Ok(Json(out))
+}
+
+pub(super) async fn get_one(
+    State(state): State<AppState>,
+    principal: UserPrincipal,
+    Path(id): Path<String>,
+) -> Result<Json<ApplicationView>, ApiError> {
+    let id: ApplicationId = parse_id(&id)?;
+    let app = state
+        .store
+        .get_application(principal.organization_id, id)
+        .await?;
+    let versions = state.store.list_versions(app.id).await?;
+    Ok(Json(ApplicationView::new(&app, &versions)))
+}

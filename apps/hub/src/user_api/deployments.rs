@@ -1,0 +1,139 @@
+//! `PUT /deployments` (HS §3.8), `GET` and `DELETE /deployments/{id}`.
+
+mod checks;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use distr_domain::deployment::Deployment;
+use distr_domain::ids::{ApplicationVersionId, DeploymentId, TargetId};
+use distr_domain::target::DeploymentTarget;
+use serde::{Deserialize, Deserializer};
+
+use super::assemble::deployment_views;
+use super::targets::visible_target;
+use super::views::DeploymentView;
+use super::{JsonBody, parse_id};
+use crate::auth::UserPrincipal;
+use crate::problem::ApiError;
+use crate::state::AppState;
+
+/// Distinguishes an absent field (`None`) from `null` (`Some(None)`).
+fn present_or_null<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// The body of `PUT /deployments`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct PutDeployment {
+    #[serde(default)]
+    pub deployment_target_id: Option<TargetId>,
+    #[serde(default)]
+    pub deployment_id: Option<DeploymentId>,
+    #[serde(default)]
+    pub application_version_id: Option<ApplicationVersionId>,
+    #[serde(default)]
+    pub release_name: Option<String>,
+    #[serde(default)]
+    pub docker_type: Option<String>,
+    #[serde(default, deserialize_with = "present_or_null")]
+    pub values_yaml: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present_or_null")]
+    pub env_file_data: Option<Option<String>>,
+    #[serde(default)]
+    pub logs_enabled: Option<bool>,
+    #[serde(default)]
+    pub force_restart: Option<bool>,
+    #[serde(default)]
+    pub ignore_revision_skew: Option<bool>,
+}
+
+/// The view of one deployment on `target`.
+async fn view_of(
+    state: &AppState,
+    target: DeploymentTarget,
+    id: DeploymentId,
+) -> Result<DeploymentView, ApiError> {
+    let target_id = target.id;
+    let mut views = deployment_views(state, &[target]).await?;
+    let list = views.remove(&target_id).unwrap_or_default();
+    list.into_iter().find(|v| v.id() == id).ok_or_else(|| {
+        tracing::error!(deployment.id = %id, "deployment has no current revision");
+        ApiError::internal()
+    })
+}
+
+pub(super) async fn put(
+    State(state): State<AppState>,
+    principal: UserPrincipal,
+    JsonBody(body): JsonBody<PutDeployment>,
+) -> Result<Json<DeploymentView>, ApiError> {
+    let target_id = body.deployment_target_id.ok_or_else(|| {
+        ApiError::validation("deploymentTargetId is required")
+            .with_field("/deploymentTargetId", "required")
+    })?;
+    let target = visible_target(&state, &principal, target_id).await?;
+    principal.require_write()?;
+    let planned = checks::plan(&state, &principal, &target, body).await?;
+    let deployment_id = planned.deployment.id;
+    if planned.create {
+        state
+            .store
+            .create_deployment(&planned.deployment, &planned.revision)
+            .await
+            .map_err(|e| match e {
+                distr_ports::StoreError::Conflict(_) => checks::release_name_conflict(),
+                other => other.into(),
+            })?;
+    } else {
+        state.store.add_revision(&planned.revision).await?;
+        if planned.logs_changed {
+            state
+                .store
+                .set_logs_enabled(deployment_id, planned.deployment.logs_enabled)
+                .await?;
+        }
+    }
+    state.changes.publish(target.id).await;
+    Ok(Json(view_of(&state, target, deployment_id).await?))
+}
+
+/// Reads a deployment whose target the caller may see; anything else is 404.
+pub(super) async fn find_visible(
+    state: &AppState,
+    principal: &UserPrincipal,
+    raw_id: &str,
+) -> Result<(Deployment, DeploymentTarget), ApiError> {
+    let id: DeploymentId = parse_id(raw_id)?;
+    let deployment = state
+        .store
+        .find_deployment(id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let target = visible_target(state, principal, deployment.deployment_target_id).await?;
+    Ok((deployment, target))
+}
+
+pub(super) async fn get_one(
+    State(state): State<AppState>,
+    principal: UserPrincipal,
+    Path(id): Path<String>,
+) -> Result<Json<DeploymentView>, ApiError> {
+    let (deployment, target) = find_visible(&state, &principal, &id).await?;
+    Ok(Json(view_of(&state, target, deployment.id).await?))
+}
+
+pub(super) async fn delete(
+    State(state): State<AppState>,
+    principal: UserPrincipal,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let (deployment, target) = find_visible(&state, &principal, &id).await?;
+    principal.require_write()?;
+    state.store.delete_deployment(deployment.id).await?;
+    state.changes.publish(target.id).await;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,121 @@
+//! `/settings/tokens`: the caller's own personal access tokens (HS §3.4).
+//! The key is shown once, at creation; only its SHA-256 is stored.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use distr_domain::ids::AccessTokenId;
+use distr_domain::user::AccessToken;
+use serde::{Deserialize, Serialize};
+
+use super::views::{opt_ts, ts};
+use super::{JsonBody, parse_id};
+use crate::auth::{UserPrincipal, hash_token, new_token_text};
+use crate::problem::ApiError;
+use crate::state::AppState;
+
+/// Longest label accepted.
+const MAX_LABEL: usize = 100;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct TokenView {
+    id: AccessTokenId,
+    #[serde(serialize_with = "ts")]
+    created_at: DateTime<Utc>,
+    label: String,
+    #[serde(serialize_with = "opt_ts", skip_serializing_if = "Option::is_none")]
+    expires_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "opt_ts", skip_serializing_if = "Option::is_none")]
+    last_used_at: Option<DateTime<Utc>>,
+    key_hint: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key: Option<String>,
+}
+
+impl TokenView {
+    fn new(token: &AccessToken, key: Option<String>) -> Self {
+        Self {
+            id: token.id,
+            created_at: token.created_at,
+            label: token.label.clone(),
+            expires_at: token.expires_at,
+            last_used_at: token.last_used_at,
+            key_hint: token.key_hint.clone(),
+            key,
+        }
+    }
+}
+
+pub(super) async fn list(
+    State(state): State<AppState>,
+    principal: UserPrincipal,
+) -> Result<Json<Vec<TokenView>>, ApiError> {
+    let tokens = state
+        .store
+        .list_access_tokens(principal.organization_id, principal.user_id)
+        .await?;
+    Ok(Json(
+        tokens.iter().map(|t| TokenView::new(t, None)).collect(),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct CreateToken {
+    #[serde(default)]
+    label: Option<String>,
+    #[serde(default)]
+    expires_at: Option<DateTime<Utc>>,
+}
+
+pub(super) async fn create(
+    State(state): State<AppState>,
+    principal: UserPrincipal,
+    JsonBody(body): JsonBody<CreateToken>,
+) -> Result<(StatusCode, Json<TokenView>), ApiError> {
+    let now = state.clock.now();
+    let label = body.label.unwrap_or_default().trim().to_owned();
+    if label.chars().count() > MAX_LABEL {
+        return Err(ApiError::validation("label is too long")
+            .with_field("/label", "at most 100 characters"));
+    }
+    if body.expires_at.is_some_and(|exp| exp <= now) {
+        return Err(ApiError::validation("expiresAt must be in the future")
+            .with_field("/expiresAt", "must be in the future"));
+    }
+    let text = new_token_text();
+    let token = AccessToken {
+        id: AccessTokenId::from_uuid(uuid::Uuid::now_v7()),
+        created_at: now,
+        user_account_id: principal.user_id,
+        organization_id: principal.organization_id,
+        label,
+        expires_at: body.expires_at,
+        last_used_at: None,
+        key_hash: hash_token(&text),
+        key_hint: text
+            .get(text.len().saturating_sub(4)..)
+            .unwrap_or_default()
+            .to_owned(),
+    };
+    state.store.create_access_token(&token).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(TokenView::new(&token, Some(text))),
+    ))
+}
+
+pub(super) async fn delete(
+    State(state): State<AppState>,
+    principal: UserPrincipal,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let id: AccessTokenId = parse_id(&id)?;
+    state
+        .store
+        .delete_access_token(principal.organization_id, principal.user_id, id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
