@@ -1,0 +1,6 @@
+//! The Hub client against a fake Hub that records every request.
+
+mod auth;
+mod errors;
+mod fake_hub;
+mod resources;
