@@ -1,0 +1,132 @@
+//! Per-deployment registry credentials (AP §7.3).
+//!
+//! Instead of running `docker login`, the agent writes the Docker
+//! `config.json` itself: the CLI reads exactly that format, no credential
+//! helper or daemon round trip is involved, and removing a host that
+//! disappeared from `registryAuth` is just leaving it out of the file. The
+//! optional `GET /v2/` pre-check of the Distr-registry login (a SHOULD) is
+//! skipped: a bad token surfaces as the pull error of the apply, which
+//! carries the registry's answer.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use async_trait::async_trait;
+use distr_domain::agent::{docker_config_json, needs_docker_config_override};
+use distr_domain::ids::DeploymentId;
+use distr_domain::protocol::AgentDeployment;
+use distr_ports::agent::{DockerError, RegistryAuthenticator};
+
+use crate::fs_util::{ensure_private_dir, write_atomic};
+
+/// The Distr registry's user name; the password is the agent JWT.
+const DISTR_REGISTRY_USER: &str = "-";
+
+/// Writes `<tmp_root>/<deployment id>/docker/config.json`.
+#[derive(Debug, Clone)]
+pub struct DockerRegistryAuth {
+    tmp_root: PathBuf,
+    registry_host: String,
+}
+
+impl DockerRegistryAuth {
+    /// `registry_host` is `DISTR_REGISTRY_HOST`; empty means no Distr
+    /// registry entry is ever written (AP §11f).
+    #[must_use]
+    pub fn new(tmp_root: PathBuf, registry_host: &str) -> Self {
+        Self {
+            tmp_root,
+            registry_host: registry_host.trim().to_owned(),
+        }
+    }
+
+    /// `<tmp_root>/<id>/docker`: the `DOCKER_CONFIG` of a deployment.
+    #[must_use]
+    pub fn config_dir(&self, id: DeploymentId) -> PathBuf {
+        self.tmp_root.join(id.to_string()).join("docker")
+    }
+
+    /// Removes the credentials of an uninstalled deployment; a missing
+    /// directory is fine.
+    ///
+    /// # Errors
+    /// When the directory exists but cannot be removed.
+    pub async fn forget(&self, id: DeploymentId) -> Result<(), DockerError> {
+        let dir = self.tmp_root.join(id.to_string());
+        match tokio::fs::remove_dir_all(&dir).await {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(DockerError(format!(
+                "cannot remove registry credentials {}: {e}",
+                dir.display()
+            ))),
+        }
+    }
+
+    fn login_error(host: &str, detail: &str) -> DockerError {
+        DockerError(format!("docker login failed for {host}: {detail}"))
+    }
+}
+
+/// Writes `bytes` only when the file's content differs, so an unchanged
+/// config is not rewritten every tick.
+async fn write_if_changed(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    match tokio::fs::read(file).await {
+        Ok(existing) if existing == bytes => Ok(()),
+        _ => write_atomic(file, bytes).await,
+    }
+}
+
+#[async_trait]
+impl RegistryAuthenticator for DockerRegistryAuth {
+    async fn prepare(
+        &self,
+        deployment: &AgentDeployment,
+        hub_token: Option<&str>,
+    ) -> Result<Option<PathBuf>, DockerError> {
+        let mut entries: BTreeMap<String, (String, String)> = BTreeMap::new();
+        for (host, credentials) in deployment.registry_auth.iter().flatten() {
+            entries.insert(
+                host.clone(),
+                (credentials.username.clone(), credentials.password.clone()),
+            );
+        }
+        // The Distr entry goes in last: upstream logs in to the Distr
+        // registry every tick, so its JWT is what ends up stored for that host.
+        if !self.registry_host.is_empty() {
+            let token = hub_token
+                .filter(|t| !t.is_empty())
+                .ok_or_else(|| Self::login_error(&self.registry_host, "no agent token"))?;
+            entries.insert(
+                self.registry_host.clone(),
+                (DISTR_REGISTRY_USER.to_owned(), token.to_owned()),
+            );
+        }
+        let dir = self.config_dir(deployment.id);
+        // Writing the file is the "login" of every host at once.
+        let host_for_errors = if self.registry_host.is_empty() {
+            entries.keys().cloned().collect::<Vec<_>>().join(", ")
+        } else {
+            self.registry_host.clone()
+        };
+        ensure_private_dir(&dir).await.map_err(|e| {
+            Self::login_error(
+                &host_for_errors,
+                &format!("cannot create {}: {e}", dir.display()),
+            )
+        })?;
+        let file = dir.join("config.json");
+        write_if_changed(&file, &docker_config_json(&entries))
+            .await
+            .map_err(|e| {
+                Self::login_error(
+                    &host_for_errors,
+                    &format!("cannot write {}: {e}", file.display()),
+                )
+            })?;
+        Ok(needs_docker_config_override(deployment, &self.registry_host).then_some(dir))
+    }
+}
+
+#[cfg(test)]
+mod tests;
