@@ -46,3 +46,21 @@ pub async fn owner_secrets(
     }
     Ok(out)
 }
+
+/// Redaction only replaces values of at least this many characters (HS §2.3).
+pub const MIN_REDACTED_LEN: usize = 4;
+
+/// The secret values to redact from what the target's agent sends (HS §2.3).
+///
+/// # Errors
+/// As [`owner_secrets`].
+pub async fn redaction_values(
+    state: &AppState,
+    target: &DeploymentTarget,
+) -> Result<Vec<String>, ApiError> {
+    let secrets = owner_secrets(state, target).await?;
+    Ok(secrets
+        .into_values()
+        .filter(|v| v.chars().count() >= MIN_REDACTED_LEN)
+        .collect())
+}
