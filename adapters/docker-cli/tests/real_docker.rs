@@ -1,6 +1,8 @@
 //! The docker CLI adapter against the real engine. Runs when `docker info`
 //! works; otherwise prints a loud skip line, or fails when
-//! `DISTR_REQUIRE_DOCKER=1` (CI sets it).
+//! `DISTR_REQUIRE_DOCKER=1` (CI sets it). The swarm lifecycle (swarm init,
+//! stack deploy, leave) changes engine-wide state and runs only with
+//! `DISTR_SWARM_TESTS=1`.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -15,6 +17,10 @@ use distr_ports::agent::DockerRuntime;
 use uuid::Uuid;
 
 const IMAGE: &str = "distr-test/busybox:latest";
+
+/// Compose tests share the engine; the swarm test (swarm init and an
+/// engine-wide `network prune`) runs alone.
+static ENGINE: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
 
 /// Whether the engine is usable; builds the test image once per process.
 fn docker_ready() -> bool {
@@ -52,10 +58,15 @@ fn docker_ready() -> bool {
 /// A uniquely named compose project, torn down even when the test fails.
 struct Project(String);
 
+/// `distr-test-<random>`: unique on a shared engine.
+fn unique_name() -> String {
+    let suffix = Uuid::new_v4().simple().to_string();
+    format!("distr-test-{}", &suffix[..12])
+}
+
 impl Project {
     fn new() -> Self {
-        let suffix = Uuid::new_v4().simple().to_string();
-        Self(format!("distr-test-{}", &suffix[..12]))
+        Self(unique_name())
     }
 }
 
@@ -117,6 +128,7 @@ async fn compose_apply_runs_the_project_and_uninstall_removes_it_with_its_volume
     if !docker_ready() {
         return;
     }
+    let _shared = ENGINE.read().await;
     let project = Project::new();
     let p = project.0.as_str();
     let compose = format!(
@@ -172,6 +184,7 @@ async fn broken_compose_apply_fails_with_the_cli_output() {
     if !docker_ready() {
         return;
     }
+    let _shared = ENGINE.read().await;
     let project = Project::new();
     let p = project.0.as_str();
     let compose = format!(
@@ -193,6 +206,7 @@ async fn apply_of_a_missing_image_fails_with_the_pull_error() {
     if !docker_ready() {
         return;
     }
+    let _shared = ENGINE.read().await;
     let project = Project::new();
     let p = project.0.as_str();
     let compose = format!(
@@ -203,4 +217,130 @@ async fn apply_of_a_missing_image_fails_with_the_pull_error() {
         .await
         .unwrap_err();
     assert!(err.0.contains("127.0.0.1:9"), "{err}");
+}
+
+fn swarm_state() -> String {
+    docker(&["info", "--format", "{{.Swarm.LocalNodeState}}"])
+        .trim()
+        .to_owned()
+}
+
+/// Leaves the swarm on drop when this test initialised it.
+struct SwarmGuard {
+    initialised_here: bool,
+    stack: String,
+}
+
+impl Drop for SwarmGuard {
+    fn drop(&mut self) {
+        let _ = Command::new("docker")
+            .args(["stack", "rm", &self.stack])
+            .output();
+        if self.initialised_here {
+            let _ = Command::new("docker")
+                .args(["swarm", "leave", "--force"])
+                .output();
+        }
+    }
+}
+
+fn record(project: &str, docker_type: DockerType) -> DockerRecord {
+    DockerRecord {
+        id: DeploymentId::from_uuid(Uuid::now_v7()),
+        revision_id: RevisionId::from_uuid(Uuid::now_v7()),
+        project_name: project.to_owned(),
+        docker_type,
+        logs_enabled: false,
+    }
+}
+
+#[tokio::test]
+async fn swarm_apply_is_refused_when_inactive_and_deploys_restarts_and_removes_a_stack_when_active()
+{
+    if !docker_ready() {
+        return;
+    }
+    let _alone = ENGINE.write().await;
+    let stack = unique_name();
+    let compose = format!(
+        "name: {stack}\nservices:\n  web:\n    image: {IMAGE}\n    command: [\"sleep\", \"3600\"]\n    stop_grace_period: 1s\n    environment:\n      GREETING: ${{GREETING}}\n"
+    );
+    let mut d = deployment(compose, Some("GREETING=from dotenv\n"));
+    d.docker_type = Some(DockerType::Swarm);
+
+    let initially = swarm_state();
+    if initially == "inactive" {
+        let err = runtime().apply(&d, None).await.unwrap_err();
+        assert_eq!(err.0, "docker Swarm not initialized: inactive");
+    }
+    if std::env::var("DISTR_SWARM_TESTS").as_deref() != Ok("1") {
+        eprintln!("skipping the swarm stack lifecycle: set DISTR_SWARM_TESTS=1 to run it");
+        return;
+    }
+    let guard = SwarmGuard {
+        initialised_here: initially == "inactive",
+        stack: stack.clone(),
+    };
+    if guard.initialised_here {
+        docker(&["swarm", "init", "--advertise-addr", "127.0.0.1"]);
+    }
+
+    runtime().apply(&d, None).await.unwrap();
+    let service = format!("{stack}_web");
+    let mut replicas = String::new();
+    for _ in 0..60 {
+        replicas = docker(&[
+            "service",
+            "ls",
+            "--filter",
+            &format!("name={service}"),
+            "--format",
+            "{{.Replicas}}",
+        ]);
+        if replicas.trim() == "1/1" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    assert_eq!(replicas.trim(), "1/1");
+    let env = docker(&[
+        "service",
+        "inspect",
+        "--format",
+        "{{range .Spec.TaskTemplate.ContainerSpec.Env}}{{println .}}{{end}}",
+        &service,
+    ]);
+    assert!(env.lines().any(|l| l == "GREETING=from dotenv"), "{env}");
+
+    let swarm_record = record(&stack, DockerType::Swarm);
+    let force_before = docker(&[
+        "service",
+        "inspect",
+        "--format",
+        "{{.Spec.TaskTemplate.ForceUpdate}}",
+        &service,
+    ]);
+    runtime().force_restart(&swarm_record, None).await.unwrap();
+    let force_after = docker(&[
+        "service",
+        "inspect",
+        "--format",
+        "{{.Spec.TaskTemplate.ForceUpdate}}",
+        &service,
+    ]);
+    assert_ne!(
+        force_before, force_after,
+        "force-update counter did not change"
+    );
+
+    runtime().uninstall(&swarm_record).await.unwrap();
+    let left = docker(&[
+        "service",
+        "ls",
+        "-q",
+        "--filter",
+        &format!("label=com.docker.stack.namespace={stack}"),
+    ]);
+    assert_eq!(left.trim(), "");
+    drop(guard);
 }
