@@ -80,6 +80,14 @@ impl SelfUpdater for CliSelfUpdater {
         let image =
             manifest_agent_image(&patched).map_err(|e| DockerError(format!("self-update: {e}")))?;
         let file = self.update_file();
+        tokio::fs::create_dir_all(&self.scratch_dir)
+            .await
+            .map_err(|e| {
+                DockerError(format!(
+                    "self-update: cannot create {}: {e}",
+                    self.scratch_dir.display()
+                ))
+            })?;
         // The manifest now holds the secret: written 0600, atomically.
         write_atomic(&file, patched.as_bytes()).await.map_err(|e| {
             DockerError(format!("self-update: cannot write {}: {e}", file.display()))

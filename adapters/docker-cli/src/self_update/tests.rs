@@ -74,3 +74,17 @@ fn debug_never_shows_the_secret() {
     let updater = CliSelfUpdater::new(runner, "/s".into(), "the-secret", "/d");
     assert!(!format!("{updater:?}").contains("the-secret"));
 }
+
+#[tokio::test]
+async fn missing_scratch_dir_is_created_and_the_manifest_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let root = tempfile::tempdir().unwrap();
+    let scratch = root.path().join("scratch");
+    let runner = Arc::new(ScriptedRunner::new());
+    updater(&runner, &scratch)
+        .self_update(MANIFEST)
+        .await
+        .unwrap();
+    let meta = std::fs::metadata(scratch.join("distr-update.yaml")).unwrap();
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+}
