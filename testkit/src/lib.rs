@@ -1,6 +1,7 @@
 //! `distr-testkit`: fakes, builders, the store contract suite and a throwaway
 //! PostgreSQL cluster for Distr tests.
 
+pub mod agent_fakes;
 pub mod builders;
 pub mod clock;
 pub mod contract;
