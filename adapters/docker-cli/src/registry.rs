@@ -23,10 +23,17 @@ use crate::fs_util::{ensure_private_dir, write_atomic};
 const DISTR_REGISTRY_USER: &str = "-";
 
 /// Writes `<tmp_root>/<deployment id>/docker/config.json`.
+///
+/// The docker CLI looks for plugins (`docker compose`) in
+/// `$DOCKER_CONFIG/cli-plugins` before the system directories, so each
+/// config directory also gets a `cli-plugins` symlink to the agent's own
+/// plugin directory: overriding `DOCKER_CONFIG` changes the credentials,
+/// never which compose binary runs.
 #[derive(Debug, Clone)]
 pub struct DockerRegistryAuth {
     tmp_root: PathBuf,
     registry_host: String,
+    cli_plugins: Option<PathBuf>,
 }
 
 impl DockerRegistryAuth {
@@ -37,7 +44,17 @@ impl DockerRegistryAuth {
         Self {
             tmp_root,
             registry_host: registry_host.trim().to_owned(),
+            cli_plugins: default_cli_plugins_dir(),
         }
+    }
+
+    /// Links config directories' `cli-plugins` to `dir` instead of the
+    /// agent's own (`$DOCKER_CONFIG/cli-plugins`, else
+    /// `$HOME/.docker/cli-plugins`); `None` links nothing.
+    #[must_use]
+    pub fn with_cli_plugins_dir(mut self, dir: Option<PathBuf>) -> Self {
+        self.cli_plugins = dir;
+        self
     }
 
     /// `<tmp_root>/<id>/docker`: the `DOCKER_CONFIG` of a deployment.
@@ -65,6 +82,30 @@ impl DockerRegistryAuth {
 
     fn login_error(host: &str, detail: &str) -> DockerError {
         DockerError(format!("docker login failed for {host}: {detail}"))
+    }
+}
+
+/// The plugin directory the docker CLI uses without an override.
+fn default_cli_plugins_dir() -> Option<PathBuf> {
+    let config = match std::env::var_os("DOCKER_CONFIG") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => PathBuf::from(std::env::var_os("HOME")?).join(".docker"),
+    };
+    Some(config.join("cli-plugins"))
+}
+
+/// Links `<dir>/cli-plugins` to `plugins` when that exists and the link does
+/// not. A failure only loses plugins that the system directories may still
+/// provide, so it is logged, not returned.
+async fn link_cli_plugins(dir: &Path, plugins: &Path) {
+    let link = dir.join("cli-plugins");
+    if tokio::fs::symlink_metadata(&link).await.is_ok()
+        || !tokio::fs::metadata(plugins).await.is_ok_and(|m| m.is_dir())
+    {
+        return;
+    }
+    if let Err(e) = tokio::fs::symlink(plugins, &link).await {
+        tracing::warn!(link = %link.display(), error = %e, "cannot link docker cli-plugins");
     }
 }
 
@@ -115,6 +156,9 @@ impl RegistryAuthenticator for DockerRegistryAuth {
                 &format!("cannot create {}: {e}", dir.display()),
             )
         })?;
+        if let Some(plugins) = &self.cli_plugins {
+            link_cli_plugins(&dir, plugins).await;
+        }
         let file = dir.join("config.json");
         write_if_changed(&file, &docker_config_json(&entries))
             .await

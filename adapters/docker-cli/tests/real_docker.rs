@@ -4,16 +4,17 @@
 //! stack deploy, leave) changes engine-wide state and runs only with
 //! `DISTR_SWARM_TESTS=1`.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::{Arc, OnceLock};
 
-use distr_docker_cli::{CliDockerRuntime, TokioCommandRunner};
+use distr_docker_cli::{CliDockerRuntime, DockerRegistryAuth, TokioCommandRunner};
 use distr_domain::agent::DockerRecord;
 use distr_domain::deployment::DockerType;
 use distr_domain::ids::{DeploymentId, RevisionId};
-use distr_domain::protocol::AgentDeployment;
-use distr_ports::agent::DockerRuntime;
+use distr_domain::protocol::{AgentDeployment, RegistryCredentials};
+use distr_ports::agent::{DockerRuntime, RegistryAuthenticator};
 use uuid::Uuid;
 
 const IMAGE: &str = "distr-test/busybox:latest";
@@ -343,4 +344,32 @@ async fn swarm_apply_is_refused_when_inactive_and_deploys_restarts_and_removes_a
     ]);
     assert_eq!(left.trim(), "");
     drop(guard);
+}
+
+#[tokio::test]
+async fn compose_apply_under_a_per_deployment_docker_config_still_finds_compose() {
+    if !docker_ready() {
+        return;
+    }
+    let _shared = ENGINE.read().await;
+    let project = Project::new();
+    let p = project.0.as_str();
+    let compose = format!(
+        "name: {p}\nservices:\n  web:\n    image: {IMAGE}\n    command: [\"sleep\", \"3600\"]\n    stop_grace_period: 1s\n"
+    );
+    let mut d = deployment(compose, None);
+    let credentials = RegistryCredentials {
+        username: "user".to_owned(),
+        password: "pass".to_owned(),
+    };
+    d.registry_auth = Some(BTreeMap::from([(
+        "registry.invalid".to_owned(),
+        credentials,
+    )]));
+    let tmp = tempfile::tempdir().unwrap();
+    let auth = DockerRegistryAuth::new(tmp.path().to_path_buf(), "");
+    let config_dir = auth.prepare(&d, None).await.unwrap().unwrap();
+    runtime().apply(&d, Some(&config_dir)).await.unwrap();
+    let states = docker(&["ps", "-a", "--filter", &label(p), "--format", "{{.State}}"]);
+    assert_eq!(states.trim(), "running");
 }

@@ -148,3 +148,34 @@ async fn forget_removes_the_deployment_directory_and_ignores_missing() {
     assert!(!tmp.path().join(d.id.to_string()).exists());
     auth.forget(d.id).await.unwrap();
 }
+
+#[tokio::test]
+async fn config_dir_links_the_agents_cli_plugins_so_compose_stays_available() {
+    let tmp = tempfile::tempdir().unwrap();
+    let plugins = tmp.path().join("home-plugins");
+    std::fs::create_dir(&plugins).unwrap();
+    let auth = DockerRegistryAuth::new(tmp.path().join("tmp"), "")
+        .with_cli_plugins_dir(Some(plugins.clone()));
+    let d = deployment(PLAIN, &[("ghcr.io", "u", "p")]);
+    let dir = auth.prepare(&d, None).await.unwrap().unwrap();
+    assert_eq!(
+        std::fs::read_link(dir.join("cli-plugins")).unwrap(),
+        plugins
+    );
+    // A second tick keeps the existing link.
+    auth.prepare(&d, None).await.unwrap();
+    assert_eq!(
+        std::fs::read_link(dir.join("cli-plugins")).unwrap(),
+        plugins
+    );
+}
+
+#[tokio::test]
+async fn absent_plugin_directory_is_not_linked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let auth = DockerRegistryAuth::new(tmp.path().join("tmp"), "")
+        .with_cli_plugins_dir(Some(tmp.path().join("nowhere")));
+    let d = deployment(PLAIN, &[("ghcr.io", "u", "p")]);
+    let dir = auth.prepare(&d, None).await.unwrap().unwrap();
+    assert!(std::fs::symlink_metadata(dir.join("cli-plugins")).is_err());
+}
