@@ -6,6 +6,20 @@ use distr_domain::agent::ContainerState;
 /// Label compose puts on every container of a project.
 pub const COMPOSE_PROJECT_LABEL: &str = "com.docker.compose.project";
 
+/// Label compose puts on containers of `docker compose run`.
+pub const COMPOSE_ONEOFF_LABEL: &str = "com.docker.compose.oneoff";
+
+/// Whether a container is a `docker compose run` one-off. Compose's own
+/// `ps` leaves those out, so a finished one-off never fails the check.
+#[must_use]
+pub fn is_one_off(summary: &ContainerSummary) -> bool {
+    summary
+        .labels
+        .as_ref()
+        .and_then(|labels| labels.get(COMPOSE_ONEOFF_LABEL))
+        .is_some_and(|value| value.eq_ignore_ascii_case("true"))
+}
+
 /// Maps one entry of `GET /containers/json`, refined by its inspect answer
 /// when the caller has one (exact exit code and health).
 ///

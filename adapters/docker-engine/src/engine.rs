@@ -13,7 +13,9 @@ use distr_ports::agent::{DockerEngine, DockerError};
 use futures::StreamExt;
 use tokio::sync::OnceCell;
 
-use crate::containers::{COMPOSE_PROJECT_LABEL, container_name, container_state, needs_inspect};
+use crate::containers::{
+    COMPOSE_PROJECT_LABEL, container_name, container_state, is_one_off, needs_inspect,
+};
 use crate::logs::{LineAssembler, compose_log_lines, since_seconds, swarm_log_lines};
 use crate::services::{STACK_NAMESPACE_LABEL, service_name, service_state};
 
@@ -61,6 +63,7 @@ impl BollardEngine {
             .await
     }
 
+    /// The project's service containers, stopped ones included, one-offs excluded.
     async fn list_project_containers(
         &self,
         project: &str,
@@ -74,6 +77,7 @@ impl BollardEngine {
             .await?
             .list_containers(Some(options))
             .await
+            .map(|containers| containers.into_iter().filter(|c| !is_one_off(c)).collect())
             .map_err(|e| DockerError(format!("cannot list containers of {project}: {e}")))
     }
 

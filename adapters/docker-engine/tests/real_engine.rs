@@ -68,6 +68,13 @@ async fn compose_containers_report_health_state_and_exit_code() {
     run_in_project(&project, "job", &[], &["sh", "-c", "echo done; exit 3"]);
     run_in_project(&project, "plain", &[], &["sleep", "300"]);
     run_in_project(&other, "web", &[], &["sleep", "300"]);
+    // A finished `docker compose run` container: compose's ps leaves it out.
+    run_in_project(
+        &project,
+        "web-run-0a1b",
+        &["--label", "com.docker.compose.oneoff=True"],
+        &["sh", "-c", "exit 1"],
+    );
 
     let engine = BollardEngine::connect().unwrap();
     let web_name = format!("{project}-web-1");

@@ -97,3 +97,15 @@ fn container_without_names_falls_back_to_its_id() {
         ("abc", "created")
     );
 }
+
+#[test]
+fn compose_run_one_offs_are_recognised_by_label() {
+    let one_off: ContainerSummary = serde_json::from_value(serde_json::json!({
+        "Names": ["/p-web-run-1a2b"], "State": "exited",
+        "Labels": {"com.docker.compose.project": "p", "com.docker.compose.oneoff": "True"}
+    }))
+    .unwrap();
+    assert!(is_one_off(&one_off));
+    let service = list(include_str!("../../fixtures/containers-list.json"));
+    assert!(service.iter().all(|c| !is_one_off(c)));
+}
