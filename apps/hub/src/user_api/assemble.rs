@@ -14,9 +14,12 @@ use distr_domain::target::DeploymentTarget;
 use super::views::{
     CustomerRef, DeploymentParts, DeploymentView, StatusView, TargetParts, TargetView,
 };
-use crate::agent_api::render::redaction_values;
+use crate::agent_api::render::owner_secrets;
 use crate::problem::ApiError;
 use crate::state::AppState;
+
+/// Shorter values are not redacted (HS §2.3).
+const MIN_REDACTED_LEN: usize = 4;
 
 /// Secret values to redact, per target owner scope (HS §2.3: redacted again on read).
 #[derive(Debug, Default)]
@@ -31,9 +34,13 @@ impl Redactions {
         text: &str,
     ) -> Result<String, ApiError> {
         let owner = target.customer_organization_id;
-        if !self.0.contains_key(&owner) {
-            let values = redaction_values(state, target).await?;
-            self.0.insert(owner, values);
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.0.entry(owner) {
+            let values = owner_secrets(state, target)
+                .await?
+                .into_values()
+                .filter(|v| v.chars().count() >= MIN_REDACTED_LEN)
+                .collect();
+            slot.insert(values);
         }
         let values = self.0.get(&owner).map_or(&[][..], Vec::as_slice);
         Ok(distr_domain::redact::redact(text, values))
@@ -96,8 +103,8 @@ pub(super) async fn deployment_views(
     };
     let mut versions_of_app: HashMap<ApplicationId, Vec<ApplicationVersion>> = HashMap::new();
     for app_id in deployments.iter().map(|d| d.application_id) {
-        if !versions_of_app.contains_key(&app_id) {
-            versions_of_app.insert(app_id, state.store.list_versions(app_id).await?);
+        if let std::collections::hash_map::Entry::Vacant(slot) = versions_of_app.entry(app_id) {
+            slot.insert(state.store.list_versions(app_id).await?);
         }
     }
     let by_target: HashMap<TargetId, &DeploymentTarget> =

@@ -48,9 +48,9 @@ fn check_env_lines(env: &str) -> Result<(), ApiError> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        if !line
+        if line
             .split_once('=')
-            .is_some_and(|(key, _)| !key.trim().is_empty())
+            .is_none_or(|(key, _)| key.trim().is_empty())
         {
             return Err(
                 ApiError::validation(format!("env line {} has no KEY=", index + 1)).with_field(

@@ -119,10 +119,12 @@ fn kubernetes(input: VersionInput, err: &mut ApiError) -> Option<VersionContent>
     if chart_version.is_none() {
         add(err, "/chartVersion", "required for kubernetes applications");
     }
-    if let Some(values) = &input.values_file {
-        if let Err(e) = distr_domain::values::parse_values(values) {
-            add(err, "/valuesFile", e.to_string());
-        }
+    if let Some(Err(e)) = input
+        .values_file
+        .as_deref()
+        .map(distr_domain::values::parse_values)
+    {
+        add(err, "/valuesFile", e.to_string());
     }
     Some(VersionContent::Kubernetes {
         chart_type: chart_type?,
