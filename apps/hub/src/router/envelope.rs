@@ -106,6 +106,14 @@ fn is_problem(response: &Response) -> bool {
         .is_some_and(|v| v.starts_with("application/problem+json"))
 }
 
+fn is_json(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"))
+}
+
 /// Turns every error into a problem document and adds `instance` and `requestId`.
 async fn finish_problem(response: Response, path: &str, request_id: &str) -> Response {
     let status = response.status();
@@ -114,6 +122,9 @@ async fn finish_problem(response: Response, path: &str, request_id: &str) -> Res
     }
     let response = if is_problem(&response) {
         response
+    } else if is_json(&response) {
+        // A deliberate JSON error body (`/ready`'s `{"ready":false}`) stays.
+        return response;
     } else {
         replace_with_problem(response)
     };
@@ -149,7 +160,13 @@ fn replace_with_problem(response: Response) -> Response {
         ),
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::payload_too_large("request body exceeds 1 MiB"),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::unsupported_media_type(),
-        s if s.is_server_error() => ApiError::internal(),
+        StatusCode::SERVICE_UNAVAILABLE => {
+            ApiError::new(status, "unavailable", "service unavailable")
+        }
+        s if s.is_server_error() => ApiError {
+            status: s,
+            ..ApiError::internal()
+        },
         s => ApiError::new(s, "error", s.canonical_reason().unwrap_or("error")),
     };
     let (parts, _) = response.into_parts();

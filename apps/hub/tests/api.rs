@@ -1,0 +1,14 @@
+//! The user API, driven in-process through `build_router` on the in-memory
+//! store and on SQLite.
+
+mod api {
+    #[macro_use]
+    pub mod support;
+
+    pub mod applications;
+    pub mod auth;
+    pub mod deployments;
+    pub mod infra;
+    pub mod settings;
+    pub mod targets;
+}
