@@ -1,0 +1,237 @@
+//! The real `distr-hub` binary: startup time, the SQLite lock, exit codes and
+//! `admin create`. Every process starts in an empty directory with an empty
+//! environment.
+
+use std::io::{Read as _, Write as _};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_distr-hub");
+
+fn hub(dir: &Path) -> Command {
+    let mut command = Command::new(BIN);
+    command.env_clear().current_dir(dir).stdin(Stdio::null());
+    command
+}
+
+fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    hub(dir)
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap()
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The status code of `GET path`, or `None` while nothing listens.
+fn get_status(port: u16, path: &str) -> Option<u16> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut text = String::new();
+    stream.read_to_string(&mut text).ok()?;
+    text.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn spawn_serve(dir: &Path, port: u16) -> Child {
+    hub(dir)
+        .arg("serve")
+        .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+fn terminate(child: &Child) {
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn serve_is_ready_within_three_seconds_and_a_second_serve_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let started = Instant::now();
+    let mut child = spawn_serve(dir.path(), port);
+    while get_status(port, "/ready") != Some(200) {
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "not ready within 3 s"
+        );
+        assert!(child.try_wait().unwrap().is_none(), "serve exited early");
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    assert!(dir.path().join("distr.db").exists());
+    let key = dir.path().join("distr-secrets.key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        assert_eq!(
+            std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+
+    let second = run(
+        dir.path(),
+        &["serve"],
+        &[("LISTEN_ADDR", &format!("127.0.0.1:{}", free_port()))],
+    );
+    assert_eq!(second.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&second.stderr).contains("another distr-hub serve"));
+
+    // One-shot commands work while serve runs.
+    let admin = run(
+        dir.path(),
+        &[
+            "admin",
+            "create",
+            "--org-name",
+            "Acme",
+            "--email",
+            "ops@example.com",
+            "--name",
+            "Ops",
+            "--generate-password",
+        ],
+        &[],
+    );
+    assert_eq!(
+        admin.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&admin.stderr)
+    );
+
+    terminate(&child);
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let logs = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        logs.contains("admin create --org-name"),
+        "first-run hint is logged"
+    );
+}
+
+#[test]
+fn admin_create_fails_for_an_existing_email_unless_if_not_exists() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "admin",
+        "create",
+        "--org-name",
+        "Acme",
+        "--email",
+        "ada@example.com",
+        "--name",
+        "Ada",
+        "--generate-password",
+    ];
+    let first = run(dir.path(), &args, &[]);
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let created: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
+    assert!(created["organizationId"].is_string());
+    assert!(created["password"].as_str().is_some_and(|p| p.len() >= 16));
+
+    let again = run(dir.path(), &args, &[]);
+    assert_eq!(again.status.code(), Some(1));
+
+    let mut tolerant: Vec<&str> = args.to_vec();
+    tolerant.extend(["--if-not-exists", "--token-label", "ci"]);
+    let ensured = run(dir.path(), &tolerant, &[]);
+    assert_eq!(
+        ensured.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ensured.stderr)
+    );
+    let ensured: serde_json::Value = serde_json::from_slice(&ensured.stdout).unwrap();
+    assert_eq!(ensured["organizationId"], created["organizationId"]);
+    assert!(ensured.get("password").is_none());
+    assert!(
+        ensured["accessToken"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("distr-"))
+    );
+}
+
+#[test]
+fn invalid_configuration_exits_2_naming_the_variable_but_not_the_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(
+        dir.path(),
+        &["serve"],
+        &[("AGENT_INTERVAL", "whenever-secret")],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("AGENT_INTERVAL"), "{stderr}");
+    assert!(!stderr.contains("whenever-secret"));
+    let output = run(
+        dir.path(),
+        &["serve"],
+        &[("DATABASE_URL", "postgres://u@localhost/db")],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("JWT_SECRET"));
+}
+
+#[test]
+fn usage_errors_exit_2_and_gen_key_prints_a_32_byte_key() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(
+        run(dir.path(), &["no-such-command"], &[]).status.code(),
+        Some(2)
+    );
+    let missing_password = run(
+        dir.path(),
+        &[
+            "admin",
+            "create",
+            "--org-name",
+            "A",
+            "--email",
+            "a@b.co",
+            "--name",
+            "A",
+        ],
+        &[],
+    );
+    assert_eq!(missing_password.status.code(), Some(2));
+    let key = run(dir.path(), &["gen-key"], &[]);
+    assert_eq!(key.status.code(), Some(0));
+    use base64::Engine as _;
+    let text = String::from_utf8(key.stdout).unwrap();
+    assert_eq!(
+        base64::engine::general_purpose::STANDARD
+            .decode(text.trim())
+            .unwrap()
+            .len(),
+        32
+    );
+    let version = run(dir.path(), &["version"], &[]);
+    let info: serde_json::Value = serde_json::from_slice(&version.stdout).unwrap();
+    assert!(info["agentVersion"].is_string());
+}
