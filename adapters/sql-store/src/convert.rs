@@ -20,7 +20,8 @@ pub(crate) fn opt_micros(time: Option<DateTime<Utc>>) -> Option<i64> {
 
 /// Reads a stored time.
 pub(crate) fn time(value: i64) -> Result<DateTime<Utc>, Fail> {
-    DateTime::from_timestamp_micros(value).ok_or_else(|| corrupt(format!("time out of range: {value}")))
+    DateTime::from_timestamp_micros(value)
+        .ok_or_else(|| corrupt(format!("time out of range: {value}")))
 }
 
 /// Reads an optional stored time.
@@ -30,7 +31,9 @@ pub(crate) fn opt_time(value: Option<i64>) -> Result<Option<DateTime<Utc>>, Fail
 
 /// Reads a stored id into its typed wrapper.
 pub(crate) fn id<T: From<Uuid>>(value: &str) -> Result<T, Fail> {
-    Uuid::parse_str(value).map(T::from).map_err(|_| corrupt(format!("invalid id {value:?}")))
+    Uuid::parse_str(value)
+        .map(T::from)
+        .map_err(|_| corrupt(format!("invalid id {value:?}")))
 }
 
 /// Reads an optional stored id.
@@ -45,7 +48,9 @@ pub(crate) fn opt_text<T: ToString>(value: Option<T>) -> Option<String> {
 
 /// Reads a stored enum or other parsed value.
 pub(crate) fn parse<T: FromStr>(field: &str, value: &str) -> Result<T, Fail> {
-    value.parse().map_err(|_| corrupt(format!("invalid {field} {value:?}")))
+    value
+        .parse()
+        .map_err(|_| corrupt(format!("invalid {field} {value:?}")))
 }
 
 /// Reads a stored display name.

@@ -35,15 +35,51 @@ impl From<diesel_async::pooled_connection::deadpool::PoolError> for Fail {
 /// Unique constraints and the names [`StoreError::Conflict`] reports for them:
 /// (Postgres constraint name, fragment of the SQLite message, label).
 const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
-    ("organizations_slug_key", "organizations.slug", "organization slug"),
-    ("user_accounts_email_key", "user_accounts.email", "user email"),
-    ("memberships_pkey", "memberships.organization_id", "membership"),
-    ("access_tokens_key_hash_key", "access_tokens.key_hash", "access token key hash"),
-    ("customer_organizations_name_key", "customer_organizations.organization_id", "customer name"),
-    ("application_versions_name_key", "application_versions.application_id", "version name"),
-    ("agent_versions_name_key", "agent_versions.name", "agent version name"),
-    ("deployments_release_name_key", "deployments.deployment_target_id", "release name"),
-    ("secrets_scope_key_idx", "secrets_scope_key_idx", "secret key"),
+    (
+        "organizations_slug_key",
+        "organizations.slug",
+        "organization slug",
+    ),
+    (
+        "user_accounts_email_key",
+        "user_accounts.email",
+        "user email",
+    ),
+    (
+        "memberships_pkey",
+        "memberships.organization_id",
+        "membership",
+    ),
+    (
+        "access_tokens_key_hash_key",
+        "access_tokens.key_hash",
+        "access token key hash",
+    ),
+    (
+        "customer_organizations_name_key",
+        "customer_organizations.organization_id",
+        "customer name",
+    ),
+    (
+        "application_versions_name_key",
+        "application_versions.application_id",
+        "version name",
+    ),
+    (
+        "agent_versions_name_key",
+        "agent_versions.name",
+        "agent version name",
+    ),
+    (
+        "deployments_release_name_key",
+        "deployments.deployment_target_id",
+        "release name",
+    ),
+    (
+        "secrets_scope_key_idx",
+        "secrets_scope_key_idx",
+        "secret key",
+    ),
     ("hub_settings_pkey", "hub_settings.key", "setting"),
 ];
 
@@ -56,7 +92,9 @@ pub(crate) fn classify(error: &DieselError) -> StoreError {
         DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
             StoreError::Conflict(conflict_label(info.as_ref()))
         }
-        DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => StoreError::NotFound,
+        DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
+            StoreError::NotFound
+        }
         DieselError::DeserializationError(e) => StoreError::Corrupt(e.to_string()),
         other => StoreError::Unavailable(other.to_string()),
     }
@@ -65,7 +103,10 @@ pub(crate) fn classify(error: &DieselError) -> StoreError {
 /// Whether the error is a foreign-key violation (used where a missing
 /// parent is not an error, or where a delete is blocked by children).
 pub(crate) const fn is_foreign_key_violation(error: &DieselError) -> bool {
-    matches!(error, DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _))
+    matches!(
+        error,
+        DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _)
+    )
 }
 
 fn conflict_label(info: &(dyn DatabaseErrorInformation + Send + Sync)) -> String {
@@ -74,21 +115,29 @@ fn conflict_label(info: &(dyn DatabaseErrorInformation + Send + Sync)) -> String
     UNIQUE_CONSTRAINTS
         .iter()
         .find(|(pg, sqlite, _)| constraint == *pg || message.contains(sqlite))
-        .map_or_else(|| primary_key_label(constraint, message), |(_, _, label)| (*label).to_owned())
+        .map_or_else(
+            || primary_key_label(constraint, message),
+            |(_, _, label)| (*label).to_owned(),
+        )
 }
 
 /// A duplicate primary key: "<table> id", from `<table>_pkey` (Postgres) or
 /// `UNIQUE constraint failed: <table>.id` (SQLite).
 fn primary_key_label(constraint: &str, message: &str) -> String {
-    let table = constraint.strip_suffix("_pkey").map(str::to_owned).or_else(|| {
-        message
-            .rsplit(": ")
-            .next()
-            .and_then(|columns| columns.split('.').next())
-            .map(str::to_owned)
-    });
+    let table = constraint
+        .strip_suffix("_pkey")
+        .map(str::to_owned)
+        .or_else(|| {
+            message
+                .rsplit(": ")
+                .next()
+                .and_then(|columns| columns.split('.').next())
+                .map(str::to_owned)
+        });
     match table {
-        Some(table) if !table.is_empty() => format!("{} id", table.trim_end_matches('s').replace('_', " ")),
+        Some(table) if !table.is_empty() => {
+            format!("{} id", table.trim_end_matches('s').replace('_', " "))
+        }
         _ => "id".to_owned(),
     }
 }
@@ -104,7 +153,13 @@ mod tests {
 
     #[test]
     fn primary_key_label_names_the_table_in_both_dialects() {
-        assert_eq!(primary_key_label("organizations_pkey", ""), "organization id");
-        assert_eq!(primary_key_label("", "UNIQUE constraint failed: user_accounts.id"), "user account id");
+        assert_eq!(
+            primary_key_label("organizations_pkey", ""),
+            "organization id"
+        );
+        assert_eq!(
+            primary_key_label("", "UNIQUE constraint failed: user_accounts.id"),
+            "user account id"
+        );
     }
 }

@@ -9,6 +9,7 @@
 mod pool;
 
 mod convert;
+mod dialect;
 mod error;
 mod migrate;
 mod open;

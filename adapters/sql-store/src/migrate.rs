@@ -21,17 +21,27 @@ fn migrate_err(e: impl std::fmt::Display) -> SqlStoreError {
 }
 
 /// `(name, version)` of every embedded migration, oldest first.
-fn known<DB: diesel::backend::Backend>(source: &EmbeddedMigrations) -> Result<Vec<(String, String)>, SqlStoreError>
+fn known<DB: diesel::backend::Backend>(
+    source: &EmbeddedMigrations,
+) -> Result<Vec<(String, String)>, SqlStoreError>
 where
     EmbeddedMigrations: MigrationSource<DB>,
 {
-    let migrations: Vec<Box<dyn Migration<DB>>> = MigrationSource::<DB>::migrations(source).map_err(migrate_err)?;
-    Ok(migrations.iter().map(|m| (m.name().to_string(), m.name().version().to_string())).collect())
+    let migrations: Vec<Box<dyn Migration<DB>>> =
+        MigrationSource::<DB>::migrations(source).map_err(migrate_err)?;
+    Ok(migrations
+        .iter()
+        .map(|m| (m.name().to_string(), m.name().version().to_string()))
+        .collect())
 }
 
 /// Names of the migrations whose version is in `versions`, in `known` order.
 fn names_of(known: &[(String, String)], versions: &[String]) -> Vec<String> {
-    known.iter().filter(|(_, v)| versions.contains(v)).map(|(n, _)| n.clone()).collect()
+    known
+        .iter()
+        .filter(|(_, v)| versions.contains(v))
+        .map(|(n, _)| n.clone())
+        .collect()
 }
 
 impl SqlStore {
@@ -103,7 +113,10 @@ impl SqlStore {
                 })
                 .await
                 .map_err(migrate_err)??;
-                (known, applied.iter().map(ToString::to_string).collect::<Vec<_>>())
+                (
+                    known,
+                    applied.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                )
             }
             Pools::Postgres(pool) => {
                 let conn = pool.get().await.map_err(migrate_err)?;
@@ -114,9 +127,15 @@ impl SqlStore {
                 })
                 .await
                 .map_err(migrate_err)??;
-                (known, applied.iter().map(ToString::to_string).collect::<Vec<_>>())
+                (
+                    known,
+                    applied.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                )
             }
         };
-        Ok(known.into_iter().map(|(name, version)| (name, applied.contains(&version))).collect())
+        Ok(known
+            .into_iter()
+            .map(|(name, version)| (name, applied.contains(&version)))
+            .collect())
     }
 }

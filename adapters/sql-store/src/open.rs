@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use diesel::ConnectionError;
 use diesel_async::pooled_connection::deadpool::Pool;
-use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+};
 use diesel_async::{AsyncConnection, SimpleAsyncConnection};
 
 use crate::pool::{PgConn, Pools, SqliteConn};
@@ -46,7 +48,9 @@ pub struct OpenOptions {
 
 impl Default for OpenOptions {
     fn default() -> Self {
-        Self { max_connections: 10 }
+        Self {
+            max_connections: 10,
+        }
     }
 }
 
@@ -95,7 +99,9 @@ fn parse_url(url: &str) -> Result<Target, SqlStoreError> {
 /// The URL without credentials, for error messages.
 fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
-        (Some(scheme_end), Some(at)) if at > scheme_end => format!("{}://***{}", &url[..scheme_end], &url[at..]),
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            format!("{}://***{}", &url[..scheme_end], &url[at..])
+        }
         _ => url.to_owned(),
     }
 }
@@ -113,16 +119,25 @@ impl SqlStore {
         let pools = match parse_url(url)? {
             Target::SqliteMemory => Pools::Sqlite(sqlite_pool(":memory:", 1)?),
             Target::SqliteFile(path) => {
-                if let Some(dir) = Path::new(&path).parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir)
-                        .map_err(|e| SqlStoreError::Connect(format!("cannot create {}: {e}", dir.display())))?;
+                if let Some(dir) = Path::new(&path)
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                {
+                    std::fs::create_dir_all(dir).map_err(|e| {
+                        SqlStoreError::Connect(format!("cannot create {}: {e}", dir.display()))
+                    })?;
                 }
                 Pools::Sqlite(sqlite_pool(&path, max)?)
             }
             Target::Postgres(url) => {
-                let manager = AsyncDieselConnectionManager::<PgConn>::new(url);
+                let mut config = ManagerConfig::<PgConn>::default();
+                config.recycling_method = RecyclingMethod::Fast;
+                let manager = AsyncDieselConnectionManager::<PgConn>::new_with_config(url, config);
                 Pools::Postgres(
-                    Pool::builder(manager).max_size(max).build().map_err(|e| SqlStoreError::Connect(e.to_string()))?,
+                    Pool::builder(manager)
+                        .max_size(max)
+                        .build()
+                        .map_err(|e| SqlStoreError::Connect(e.to_string()))?,
                 )
             }
         };
@@ -132,7 +147,12 @@ impl SqlStore {
             Pools::Postgres(pool) => pool.get().await.map(drop),
         };
         check.map_err(|e| SqlStoreError::Connect(e.to_string()))?;
-        Ok(Self { inner: Arc::new(Inner { pools, write_lock: tokio::sync::Mutex::new(()) }) })
+        Ok(Self {
+            inner: Arc::new(Inner {
+                pools,
+                write_lock: tokio::sync::Mutex::new(()),
+            }),
+        })
     }
 
     /// The backend this store talks to.
@@ -147,15 +167,23 @@ impl SqlStore {
 
 fn sqlite_pool(path: &str, max: usize) -> Result<Pool<SqliteConn>, SqlStoreError> {
     let mut config = ManagerConfig::<SqliteConn>::default();
+    // Broken connections are still discarded; `Fast` only skips the
+    // `SELECT 1` round trip on every checkout.
+    config.recycling_method = RecyclingMethod::Fast;
     config.custom_setup = Box::new(|url| {
         Box::pin(async move {
             let mut conn = SqliteConn::establish(url).await?;
-            conn.batch_execute(SQLITE_PRAGMAS).await.map_err(ConnectionError::CouldntSetupConfiguration)?;
+            conn.batch_execute(SQLITE_PRAGMAS)
+                .await
+                .map_err(ConnectionError::CouldntSetupConfiguration)?;
             Ok(conn)
         })
     });
     let manager = AsyncDieselConnectionManager::<SqliteConn>::new_with_config(path, config);
-    Pool::builder(manager).max_size(max).build().map_err(|e| SqlStoreError::Connect(e.to_string()))
+    Pool::builder(manager)
+        .max_size(max)
+        .build()
+        .map_err(|e| SqlStoreError::Connect(e.to_string()))
 }
 
 #[cfg(test)]
@@ -164,8 +192,14 @@ mod tests {
 
     #[test]
     fn sqlite_urls_name_relative_absolute_and_memory_databases() {
-        assert_eq!(parse_url("sqlite://distr.db").unwrap(), Target::SqliteFile("distr.db".into()));
-        assert_eq!(parse_url("sqlite:///abs/x.db").unwrap(), Target::SqliteFile("/abs/x.db".into()));
+        assert_eq!(
+            parse_url("sqlite://distr.db").unwrap(),
+            Target::SqliteFile("distr.db".into())
+        );
+        assert_eq!(
+            parse_url("sqlite:///abs/x.db").unwrap(),
+            Target::SqliteFile("/abs/x.db".into())
+        );
         assert_eq!(parse_url("sqlite::memory:").unwrap(), Target::SqliteMemory);
     }
 

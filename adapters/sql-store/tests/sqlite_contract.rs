@@ -9,7 +9,9 @@ use distr_testkit::contract::StoreFixture;
 async fn open_sqlite() -> StoreFixture {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("distr.db").display());
-    let store = SqlStore::open(&url, OpenOptions { max_connections: 4 }).await.expect("open sqlite");
+    let store = SqlStore::open(&url, OpenOptions { max_connections: 4 })
+        .await
+        .expect("open sqlite");
     store.migrate().await.expect("migrate sqlite");
     StoreFixture::with_guard(Arc::new(store), dir)
 }
@@ -23,7 +25,12 @@ async fn a_missing_sqlite_file_and_directory_are_created() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("nested").join("distr.db");
     assert!(!path.exists());
-    let store = SqlStore::open(&format!("sqlite://{}", path.display()), OpenOptions::default()).await.unwrap();
+    let store = SqlStore::open(
+        &format!("sqlite://{}", path.display()),
+        OpenOptions::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!(store.backend(), Backend::Sqlite);
     assert!(path.exists());
 }
@@ -38,9 +45,25 @@ async fn migrations_apply_once_and_report_their_status() {
     assert!(before.iter().all(|(_, applied)| !applied));
 
     let applied = store.migrate().await.unwrap();
-    assert_eq!(applied, before.iter().map(|(name, _)| name.clone()).collect::<Vec<_>>());
-    assert!(store.migrate().await.unwrap().is_empty(), "second migrate applies nothing");
-    assert!(store.migration_status().await.unwrap().iter().all(|(_, applied)| *applied));
+    assert_eq!(
+        applied,
+        before
+            .iter()
+            .map(|(name, _)| name.clone())
+            .collect::<Vec<_>>()
+    );
+    assert!(
+        store.migrate().await.unwrap().is_empty(),
+        "second migrate applies nothing"
+    );
+    assert!(
+        store
+            .migration_status()
+            .await
+            .unwrap()
+            .iter()
+            .all(|(_, applied)| *applied)
+    );
 }
 
 #[tokio::test]
@@ -54,19 +77,26 @@ async fn a_reopened_file_keeps_its_rows() {
     drop(store);
     let reopened = SqlStore::open(&url, OpenOptions::default()).await.unwrap();
     assert!(reopened.migrate().await.unwrap().is_empty());
-    assert_eq!(reopened.get_setting("k").await.unwrap(), Some(b"v".to_vec()));
+    assert_eq!(
+        reopened.get_setting("k").await.unwrap(),
+        Some(b"v".to_vec())
+    );
 }
 
 #[tokio::test]
 async fn the_in_memory_database_works_for_tests() {
     use distr_ports::store::OrganizationStore;
-    let store = SqlStore::open("sqlite::memory:", OpenOptions::default()).await.unwrap();
+    let store = SqlStore::open("sqlite::memory:", OpenOptions::default())
+        .await
+        .unwrap();
     store.migrate().await.unwrap();
     assert_eq!(store.count_organizations().await.unwrap(), 0);
 }
 
 #[tokio::test]
 async fn an_unsupported_url_is_rejected() {
-    let err = SqlStore::open("mysql://localhost/db", OpenOptions::default()).await.unwrap_err();
+    let err = SqlStore::open("mysql://localhost/db", OpenOptions::default())
+        .await
+        .unwrap_err();
     assert!(matches!(err, distr_sql_store::SqlStoreError::InvalidUrl(_)));
 }

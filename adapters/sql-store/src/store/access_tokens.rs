@@ -37,7 +37,10 @@ impl TryFrom<AccessTokenRow> for AccessToken {
             label: row.label,
             expires_at: opt_time(row.expires_at)?,
             last_used_at: opt_time(row.last_used_at)?,
-            key_hash: row.key_hash.try_into().map_err(|_| corrupt("access token hash is not 32 bytes"))?,
+            key_hash: row
+                .key_hash
+                .try_into()
+                .map_err(|_| corrupt("access token hash is not 32 bytes"))?,
             key_hint: row.key_hint,
         })
     }
@@ -58,12 +61,18 @@ impl AccessTokenStore for SqlStore {
             key_hint: token.key_hint.clone(),
         };
         with_write!(self, |conn| {
-            diesel::insert_into(access_tokens::table).values(&row).execute(conn).await?;
+            diesel::insert_into(access_tokens::table)
+                .values(&row)
+                .execute(conn)
+                .await?;
             Ok(())
         })
     }
 
-    async fn find_access_token_by_hash(&self, key_hash: &[u8; 32]) -> Result<Option<AccessToken>, StoreError> {
+    async fn find_access_token_by_hash(
+        &self,
+        key_hash: &[u8; 32],
+    ) -> Result<Option<AccessToken>, StoreError> {
         let hash = key_hash.to_vec();
         with_conn!(self, |conn| {
             let row: Option<AccessTokenRow> = access_tokens::table
@@ -110,11 +119,19 @@ impl AccessTokenStore for SqlStore {
             )
             .execute(conn)
             .await?;
-            if deleted == 0 { Err(StoreError::NotFound.into()) } else { Ok(()) }
+            if deleted == 0 {
+                Err(StoreError::NotFound.into())
+            } else {
+                Ok(())
+            }
         })
     }
 
-    async fn touch_access_token(&self, token: AccessTokenId, at: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn touch_access_token(
+        &self,
+        token: AccessTokenId,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let token = token.to_string();
         with_write!(self, |conn| {
             diesel::update(access_tokens::table.find(&token))

@@ -36,7 +36,10 @@ impl TryFrom<AgentVersionRow> for AgentVersion {
 
 #[async_trait]
 impl AgentVersionStore for SqlStore {
-    async fn upsert_agent_version(&self, version: &AgentVersion) -> Result<AgentVersion, StoreError> {
+    async fn upsert_agent_version(
+        &self,
+        version: &AgentVersion,
+    ) -> Result<AgentVersion, StoreError> {
         let row = AgentVersionRow {
             id: version.id.to_string(),
             created_at: micros(version.created_at),
@@ -65,13 +68,19 @@ impl AgentVersionStore for SqlStore {
     async fn get_agent_version(&self, version: AgentVersionId) -> Result<AgentVersion, StoreError> {
         let key = version.to_string();
         with_conn!(self, |conn| {
-            let row: AgentVersionRow =
-                agent_versions::table.find(&key).select(AgentVersionRow::as_select()).first(conn).await?;
+            let row: AgentVersionRow = agent_versions::table
+                .find(&key)
+                .select(AgentVersionRow::as_select())
+                .first(conn)
+                .await?;
             row.try_into()
         })
     }
 
-    async fn find_agent_version_by_name(&self, version_name: &str) -> Result<Option<AgentVersion>, StoreError> {
+    async fn find_agent_version_by_name(
+        &self,
+        version_name: &str,
+    ) -> Result<Option<AgentVersion>, StoreError> {
         with_conn!(self, |conn| {
             let row: Option<AgentVersionRow> = agent_versions::table
                 .filter(agent_versions::name.eq(version_name))

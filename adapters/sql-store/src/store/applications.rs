@@ -70,11 +70,21 @@ impl From<&ApplicationVersion> for VersionRow {
             values_file: None,
         };
         match &version.content {
-            VersionContent::Docker { compose_file, template_file } => {
+            VersionContent::Docker {
+                compose_file,
+                template_file,
+            } => {
                 row.compose_file = Some(compose_file.clone());
                 row.template_file.clone_from(template_file);
             }
-            VersionContent::Kubernetes { chart_type, chart_url, chart_name, chart_version, values_file, template_file } => {
+            VersionContent::Kubernetes {
+                chart_type,
+                chart_url,
+                chart_name,
+                chart_version,
+                values_file,
+                template_file,
+            } => {
                 row.chart_type = Some(chart_type.as_str().to_owned());
                 row.chart_url = Some(chart_url.clone());
                 row.chart_name.clone_from(chart_name);
@@ -134,12 +144,19 @@ impl ApplicationStore for SqlStore {
             app_type: app.app_type.as_str().to_owned(),
         };
         with_write!(self, |conn| {
-            diesel::insert_into(applications::table).values(&row).execute(conn).await?;
+            diesel::insert_into(applications::table)
+                .values(&row)
+                .execute(conn)
+                .await?;
             Ok(())
         })
     }
 
-    async fn get_application(&self, org: OrganizationId, app: ApplicationId) -> Result<Application, StoreError> {
+    async fn get_application(
+        &self,
+        org: OrganizationId,
+        app: ApplicationId,
+    ) -> Result<Application, StoreError> {
         let (org, app) = (org.to_string(), app.to_string());
         with_conn!(self, |conn| {
             let row: ApplicationRow = applications::table
@@ -169,7 +186,10 @@ impl ApplicationStore for SqlStore {
         let row = VersionRow::from(version);
         with_write!(self, |conn| {
             // A missing application is a foreign-key violation, reported as NotFound.
-            diesel::insert_into(application_versions::table).values(&row).execute(conn).await?;
+            diesel::insert_into(application_versions::table)
+                .values(&row)
+                .execute(conn)
+                .await?;
             Ok(())
         })
     }
@@ -192,7 +212,10 @@ impl ApplicationStore for SqlStore {
         })
     }
 
-    async fn get_versions(&self, ids: &[ApplicationVersionId]) -> Result<Vec<ApplicationVersion>, StoreError> {
+    async fn get_versions(
+        &self,
+        ids: &[ApplicationVersionId],
+    ) -> Result<Vec<ApplicationVersion>, StoreError> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -201,20 +224,29 @@ impl ApplicationStore for SqlStore {
             let rows = application_versions::table
                 .filter(application_versions::id.eq_any(&keys))
                 .select(VersionRow::as_select())
-                .order((application_versions::created_at.asc(), application_versions::id.asc()))
+                .order((
+                    application_versions::created_at.asc(),
+                    application_versions::id.asc(),
+                ))
                 .load(conn)
                 .await?;
             versions_of(rows)
         })
     }
 
-    async fn list_versions(&self, app: ApplicationId) -> Result<Vec<ApplicationVersion>, StoreError> {
+    async fn list_versions(
+        &self,
+        app: ApplicationId,
+    ) -> Result<Vec<ApplicationVersion>, StoreError> {
         let app = app.to_string();
         with_conn!(self, |conn| {
             let rows = application_versions::table
                 .filter(application_versions::application_id.eq(&app))
                 .select(VersionRow::as_select())
-                .order((application_versions::created_at.asc(), application_versions::id.asc()))
+                .order((
+                    application_versions::created_at.asc(),
+                    application_versions::id.asc(),
+                ))
                 .load(conn)
                 .await?;
             versions_of(rows)

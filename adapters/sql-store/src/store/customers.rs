@@ -42,7 +42,10 @@ impl CustomerStore for SqlStore {
             name: customer.name.as_str().to_owned(),
         };
         with_write!(self, |conn| {
-            diesel::insert_into(customer_organizations::table).values(&row).execute(conn).await?;
+            diesel::insert_into(customer_organizations::table)
+                .values(&row)
+                .execute(conn)
+                .await?;
             Ok(())
         })
     }
@@ -64,13 +67,19 @@ impl CustomerStore for SqlStore {
         })
     }
 
-    async fn list_customers(&self, org: OrganizationId) -> Result<Vec<CustomerOrganization>, StoreError> {
+    async fn list_customers(
+        &self,
+        org: OrganizationId,
+    ) -> Result<Vec<CustomerOrganization>, StoreError> {
         let org = org.to_string();
         with_conn!(self, |conn| {
             let rows: Vec<CustomerRow> = customer_organizations::table
                 .filter(customer_organizations::organization_id.eq(&org))
                 .select(CustomerRow::as_select())
-                .order((customer_organizations::name.asc(), customer_organizations::id.asc()))
+                .order((
+                    customer_organizations::name.asc(),
+                    customer_organizations::id.asc(),
+                ))
                 .load(conn)
                 .await?;
             rows.into_iter().map(TryInto::try_into).collect()

@@ -31,7 +31,10 @@ impl TryFrom<DeploymentRow> for Deployment {
             deployment_target_id: id(&row.deployment_target_id)?,
             application_id: id(&row.application_id)?,
             created_at: time(row.created_at)?,
-            docker_type: row.docker_type.map(|v| parse("docker type", &v)).transpose()?,
+            docker_type: row
+                .docker_type
+                .map(|v| parse("docker type", &v))
+                .transpose()?,
             release_name: row.release_name,
             logs_enabled: row.logs_enabled,
         })
@@ -93,7 +96,11 @@ fn revisions_of(rows: Vec<RevisionRow>) -> Result<Vec<DeploymentRevision>, Fail>
 }
 
 fn not_found_if_none(count: usize) -> Result<(), Fail> {
-    if count == 0 { Err(StoreError::NotFound.into()) } else { Ok(()) }
+    if count == 0 {
+        Err(StoreError::NotFound.into())
+    } else {
+        Ok(())
+    }
 }
 
 #[async_trait]
@@ -115,8 +122,14 @@ impl DeploymentStore for SqlStore {
         let revision = RevisionRow::from(revision);
         with_write!(self, |conn| {
             conn.transaction::<_, Fail, _>(async |conn| {
-                diesel::insert_into(d::table).values(&row).execute(conn).await?;
-                diesel::insert_into(r::table).values(&revision).execute(conn).await?;
+                diesel::insert_into(d::table)
+                    .values(&row)
+                    .execute(conn)
+                    .await?;
+                diesel::insert_into(r::table)
+                    .values(&revision)
+                    .execute(conn)
+                    .await?;
                 Ok(())
             })
             .await
@@ -126,21 +139,34 @@ impl DeploymentStore for SqlStore {
     async fn add_revision(&self, revision: &DeploymentRevision) -> Result<(), StoreError> {
         let row = RevisionRow::from(revision);
         with_write!(self, |conn| {
-            diesel::insert_into(r::table).values(&row).execute(conn).await?;
+            diesel::insert_into(r::table)
+                .values(&row)
+                .execute(conn)
+                .await?;
             Ok(())
         })
     }
 
-    async fn find_deployment(&self, deployment: DeploymentId) -> Result<Option<Deployment>, StoreError> {
+    async fn find_deployment(
+        &self,
+        deployment: DeploymentId,
+    ) -> Result<Option<Deployment>, StoreError> {
         let key = deployment.to_string();
         with_conn!(self, |conn| {
-            let row: Option<DeploymentRow> =
-                d::table.find(&key).select(DeploymentRow::as_select()).first(conn).await.optional()?;
+            let row: Option<DeploymentRow> = d::table
+                .find(&key)
+                .select(DeploymentRow::as_select())
+                .first(conn)
+                .await
+                .optional()?;
             row.map(TryInto::try_into).transpose()
         })
     }
 
-    async fn list_deployments_of_targets(&self, targets: &[TargetId]) -> Result<Vec<Deployment>, StoreError> {
+    async fn list_deployments_of_targets(
+        &self,
+        targets: &[TargetId],
+    ) -> Result<Vec<Deployment>, StoreError> {
         if targets.is_empty() {
             return Ok(Vec::new());
         }
@@ -156,10 +182,17 @@ impl DeploymentStore for SqlStore {
         })
     }
 
-    async fn set_logs_enabled(&self, deployment: DeploymentId, enabled: bool) -> Result<(), StoreError> {
+    async fn set_logs_enabled(
+        &self,
+        deployment: DeploymentId,
+        enabled: bool,
+    ) -> Result<(), StoreError> {
         let key = deployment.to_string();
         with_write!(self, |conn| {
-            let updated = diesel::update(d::table.find(&key)).set(d::logs_enabled.eq(enabled)).execute(conn).await?;
+            let updated = diesel::update(d::table.find(&key))
+                .set(d::logs_enabled.eq(enabled))
+                .execute(conn)
+                .await?;
             not_found_if_none(updated)
         })
     }
@@ -173,7 +206,10 @@ impl DeploymentStore for SqlStore {
         })
     }
 
-    async fn current_revisions(&self, deployments: &[DeploymentId]) -> Result<Vec<DeploymentRevision>, StoreError> {
+    async fn current_revisions(
+        &self,
+        deployments: &[DeploymentId],
+    ) -> Result<Vec<DeploymentRevision>, StoreError> {
         if deployments.is_empty() {
             return Ok(Vec::new());
         }
@@ -199,16 +235,26 @@ impl DeploymentStore for SqlStore {
         })
     }
 
-    async fn find_revision(&self, revision: RevisionId) -> Result<Option<DeploymentRevision>, StoreError> {
+    async fn find_revision(
+        &self,
+        revision: RevisionId,
+    ) -> Result<Option<DeploymentRevision>, StoreError> {
         let key = revision.to_string();
         with_conn!(self, |conn| {
-            let row: Option<RevisionRow> =
-                r::table.find(&key).select(RevisionRow::as_select()).first(conn).await.optional()?;
+            let row: Option<RevisionRow> = r::table
+                .find(&key)
+                .select(RevisionRow::as_select())
+                .first(conn)
+                .await
+                .optional()?;
             row.map(TryInto::try_into).transpose()
         })
     }
 
-    async fn list_revisions(&self, deployment: DeploymentId) -> Result<Vec<DeploymentRevision>, StoreError> {
+    async fn list_revisions(
+        &self,
+        deployment: DeploymentId,
+    ) -> Result<Vec<DeploymentRevision>, StoreError> {
         let key = deployment.to_string();
         with_conn!(self, |conn| {
             let rows = r::table

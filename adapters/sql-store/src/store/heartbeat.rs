@@ -18,13 +18,19 @@ use crate::schema::{deployment_targets as t, target_heartbeat_changes as h};
 const COALESCE_WINDOW: TimeDelta = TimeDelta::seconds(10);
 
 /// What the stored heartbeat says about a new contact.
-fn decide(stored: Option<(&str, Option<i64>)>, at: DateTime<Utc>, message: &str) -> Option<HeartbeatOutcome> {
+fn decide(
+    stored: Option<(&str, Option<i64>)>,
+    at: DateTime<Utc>,
+    message: &str,
+) -> Option<HeartbeatOutcome> {
     let (current, last_seen) = stored?;
     if current != message {
         return Some(HeartbeatOutcome::MessageChanged);
     }
     match last_seen {
-        Some(seen) if micros(at) - seen < COALESCE_WINDOW.num_microseconds().unwrap_or(i64::MAX) => {
+        Some(seen)
+            if micros(at) - seen < COALESCE_WINDOW.num_microseconds().unwrap_or(i64::MAX) =>
+        {
             Some(HeartbeatOutcome::Coalesced)
         }
         _ => Some(HeartbeatOutcome::Refreshed),
@@ -42,7 +48,12 @@ pub(super) async fn record(
     let window_start = at_us.saturating_sub(COALESCE_WINDOW.num_microseconds().unwrap_or(0));
     // The common case (same message within 10 s) is a read without any lock.
     let stored: Option<(Option<String>, Option<i64>)> = with_conn!(store, |conn| {
-        Ok(t::table.find(&key).select((t::heartbeat_message, t::last_seen_at)).first(conn).await.optional()?)
+        Ok(t::table
+            .find(&key)
+            .select((t::heartbeat_message, t::last_seen_at))
+            .first(conn)
+            .await
+            .optional()?)
     })?;
     let Some((current, last_seen)) = stored else {
         return Ok(HeartbeatOutcome::Coalesced);
@@ -59,7 +70,11 @@ pub(super) async fn record(
             // Conditional updates re-check the state inside the transaction,
             // so concurrent replicas cannot both record the same change.
             let changed = diesel::update(
-                t::table.find(&key).filter(t::heartbeat_message.is_null().or(t::heartbeat_message.ne(&message))),
+                t::table.find(&key).filter(
+                    t::heartbeat_message
+                        .is_null()
+                        .or(t::heartbeat_message.ne(&message)),
+                ),
             )
             .set((
                 t::heartbeat_message.eq(Some(&message)),
@@ -82,14 +97,20 @@ pub(super) async fn record(
                 return Ok(HeartbeatOutcome::MessageChanged);
             }
             let refreshed = diesel::update(
-                t::table
-                    .find(&key)
-                    .filter(t::last_seen_at.is_null().or(t::last_seen_at.le(window_start))),
+                t::table.find(&key).filter(
+                    t::last_seen_at
+                        .is_null()
+                        .or(t::last_seen_at.le(window_start)),
+                ),
             )
             .set(t::last_seen_at.eq(Some(at_us)))
             .execute(conn)
             .await?;
-            Ok(if refreshed > 0 { HeartbeatOutcome::Refreshed } else { HeartbeatOutcome::Coalesced })
+            Ok(if refreshed > 0 {
+                HeartbeatOutcome::Refreshed
+            } else {
+                HeartbeatOutcome::Coalesced
+            })
         })
         .await
     })
@@ -111,13 +132,22 @@ mod tests {
     #[test]
     fn unchanged_message_within_ten_seconds_is_coalesced() {
         let seen = micros(at(0));
-        assert_eq!(decide(Some(("OK", Some(seen))), at(9), "OK"), Some(HeartbeatOutcome::Coalesced));
-        assert_eq!(decide(Some(("OK", Some(seen))), at(10), "OK"), Some(HeartbeatOutcome::Refreshed));
+        assert_eq!(
+            decide(Some(("OK", Some(seen))), at(9), "OK"),
+            Some(HeartbeatOutcome::Coalesced)
+        );
+        assert_eq!(
+            decide(Some(("OK", Some(seen))), at(10), "OK"),
+            Some(HeartbeatOutcome::Refreshed)
+        );
     }
 
     #[test]
     fn a_different_message_is_a_change() {
-        assert_eq!(decide(Some(("OK", Some(0))), at(1), "boom"), Some(HeartbeatOutcome::MessageChanged));
+        assert_eq!(
+            decide(Some(("OK", Some(0))), at(1), "boom"),
+            Some(HeartbeatOutcome::MessageChanged)
+        );
     }
 
     #[test]

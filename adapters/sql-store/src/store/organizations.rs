@@ -60,7 +60,10 @@ impl OrganizationStore for SqlStore {
     async fn create_organization(&self, org: &Organization) -> Result<(), StoreError> {
         let row = OrganizationRow::from(org);
         with_write!(self, |conn| {
-            diesel::insert_into(organizations::table).values(&row).execute(conn).await?;
+            diesel::insert_into(organizations::table)
+                .values(&row)
+                .execute(conn)
+                .await?;
             Ok(())
         })
     }
@@ -91,7 +94,11 @@ impl OrganizationStore for SqlStore {
                 ))
                 .execute(conn)
                 .await?;
-            if updated == 0 { Err(StoreError::NotFound.into()) } else { Ok(()) }
+            if updated == 0 {
+                Err(StoreError::NotFound.into())
+            } else {
+                Ok(())
+            }
         })
     }
 

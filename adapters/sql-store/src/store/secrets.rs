@@ -78,7 +78,11 @@ impl TryFrom<PayloadRow> for LastGoodPayload {
 }
 
 fn not_found_if_none(count: usize) -> Result<(), Fail> {
-    if count == 0 { Err(StoreError::NotFound.into()) } else { Ok(()) }
+    if count == 0 {
+        Err(StoreError::NotFound.into())
+    } else {
+        Ok(())
+    }
 }
 
 #[async_trait]
@@ -86,7 +90,10 @@ impl SecretStore for SqlStore {
     async fn create_secret(&self, secret: &Secret) -> Result<(), StoreError> {
         let row = SecretRow::from(secret);
         with_write!(self, |conn| {
-            diesel::insert_into(s::table).values(&row).execute(conn).await?;
+            diesel::insert_into(s::table)
+                .values(&row)
+                .execute(conn)
+                .await?;
             Ok(())
         })
     }
@@ -98,7 +105,10 @@ impl SecretStore for SqlStore {
     ) -> Result<Vec<Secret>, StoreError> {
         let (org, customer) = (org.to_string(), opt_text(customer));
         with_conn!(self, |conn| {
-            let mut query = s::table.filter(s::organization_id.eq(&org)).select(SecretRow::as_select()).into_boxed();
+            let mut query = s::table
+                .filter(s::organization_id.eq(&org))
+                .select(SecretRow::as_select())
+                .into_boxed();
             query = match &customer {
                 Some(customer) => query.filter(s::customer_organization_id.eq(customer)),
                 None => query.filter(s::customer_organization_id.is_null()),
@@ -111,14 +121,18 @@ impl SecretStore for SqlStore {
     async fn update_secret(&self, secret: &Secret) -> Result<(), StoreError> {
         let row = SecretRow::from(secret);
         with_write!(self, |conn| {
-            let updated = diesel::update(s::table.find(&row.id).filter(s::organization_id.eq(&row.organization_id)))
-                .set((
-                    s::value_ciphertext.eq(&row.value_ciphertext),
-                    s::updated_at.eq(row.updated_at),
-                    s::updated_by_user_account_id.eq(&row.updated_by_user_account_id),
-                ))
-                .execute(conn)
-                .await?;
+            let updated = diesel::update(
+                s::table
+                    .find(&row.id)
+                    .filter(s::organization_id.eq(&row.organization_id)),
+            )
+            .set((
+                s::value_ciphertext.eq(&row.value_ciphertext),
+                s::updated_at.eq(row.updated_at),
+                s::updated_by_user_account_id.eq(&row.updated_by_user_account_id),
+            ))
+            .execute(conn)
+            .await?;
             not_found_if_none(updated)
         })
     }
@@ -127,7 +141,9 @@ impl SecretStore for SqlStore {
         let (org, secret) = (org.to_string(), secret.to_string());
         with_write!(self, |conn| {
             let deleted =
-                diesel::delete(s::table.find(&secret).filter(s::organization_id.eq(&org))).execute(conn).await?;
+                diesel::delete(s::table.find(&secret).filter(s::organization_id.eq(&org)))
+                    .execute(conn)
+                    .await?;
             not_found_if_none(deleted)
         })
     }
@@ -135,7 +151,10 @@ impl SecretStore for SqlStore {
 
 #[async_trait]
 impl LastGoodPayloadStore for SqlStore {
-    async fn get_last_good_payloads(&self, deployments: &[DeploymentId]) -> Result<Vec<LastGoodPayload>, StoreError> {
+    async fn get_last_good_payloads(
+        &self,
+        deployments: &[DeploymentId],
+    ) -> Result<Vec<LastGoodPayload>, StoreError> {
         if deployments.is_empty() {
             return Ok(Vec::new());
         }

@@ -28,7 +28,11 @@ impl SettingsStore for SqlStore {
                 .on_conflict_do_nothing()
                 .execute(conn)
                 .await?;
-            Ok(hub_settings::table.find(key).select(hub_settings::value).first::<Vec<u8>>(conn).await?)
+            Ok(hub_settings::table
+                .find(key)
+                .select(hub_settings::value)
+                .first::<Vec<u8>>(conn)
+                .await?)
         })
     }
 }

@@ -8,9 +8,12 @@ use distr_ports::StoreError;
 use distr_ports::store::{PageRequest, StatusStore};
 
 use crate::convert::{id, micros, page_limit, time};
+use crate::dialect::Dialect;
 use crate::error::{Fail, corrupt};
 use crate::open::SqlStore;
-use crate::schema::{deployment_revision_statuses as s, deployment_revisions as r, deployments as d};
+use crate::schema::{
+    deployment_revision_statuses as s, deployment_revisions as r, deployments as d,
+};
 
 #[derive(Queryable, Selectable, Insertable, Clone)]
 #[diesel(table_name = s)]
@@ -57,9 +60,8 @@ impl StatusStore for SqlStore {
         };
         let row = with_write!(self, |conn| {
             conn.transaction::<_, Fail, _>(async |conn| {
-                let revision_exists: i64 =
-                    r::table.filter(r::id.eq(&fresh.deployment_revision_id)).count().get_result(conn).await?;
-                if revision_exists == 0 {
+                let revision_exists = conn.lock_revision(&fresh.deployment_revision_id).await?;
+                if !revision_exists {
                     return Err(StoreError::NotFound.into());
                 }
                 let newest: Option<StatusRow> = s::table
@@ -70,7 +72,10 @@ impl StatusStore for SqlStore {
                     .await
                     .optional()?;
                 match newest {
-                    Some(mut same) if same.status_type == fresh.status_type && same.message == fresh.message => {
+                    Some(mut same)
+                        if same.status_type == fresh.status_type
+                            && same.message == fresh.message =>
+                    {
                         diesel::update(s::table.find(&same.id))
                             .set(s::last_reported_at.eq(fresh.last_reported_at))
                             .execute(conn)
@@ -79,7 +84,10 @@ impl StatusStore for SqlStore {
                         Ok(same)
                     }
                     _ => {
-                        diesel::insert_into(s::table).values(&fresh).execute(conn).await?;
+                        diesel::insert_into(s::table)
+                            .values(&fresh)
+                            .execute(conn)
+                            .await?;
                         Ok(fresh.clone())
                     }
                 }
@@ -109,19 +117,27 @@ impl StatusStore for SqlStore {
                 .select(rev.field(r::id))
                 .filter(rev.field(r::deployment_id).eq(d::id))
                 .filter(diesel::dsl::exists(
-                    reported.filter(reported.field(s::deployment_revision_id).eq(rev.field(r::id))),
+                    reported.filter(
+                        reported
+                            .field(s::deployment_revision_id)
+                            .eq(rev.field(r::id)),
+                    ),
                 ))
                 .order((rev.field(r::created_at).desc(), rev.field(r::id).desc()))
                 .limit(1)
                 .single_value();
-            let revisions = d::table.filter(d::id.eq_any(&keys)).select(newest_reported_revision);
+            let revisions = d::table
+                .filter(d::id.eq_any(&keys))
+                .select(newest_reported_revision);
             let newest_status = st
                 .select(st.field(s::id))
                 .filter(st.field(s::deployment_revision_id).eq(chosen.field(r::id)))
                 .order((st.field(s::last_reported_at).desc(), st.field(s::id).desc()))
                 .limit(1)
                 .single_value();
-            let status_ids = chosen.filter(chosen.field(r::id).nullable().eq_any(revisions)).select(newest_status);
+            let status_ids = chosen
+                .filter(chosen.field(r::id).nullable().eq_any(revisions))
+                .select(newest_status);
             let rows: Vec<(String, StatusRow)> = s::table
                 .inner_join(r::table)
                 .filter(s::id.nullable().eq_any(status_ids))
@@ -129,7 +145,9 @@ impl StatusStore for SqlStore {
                 .order((r::deployment_id.asc(), s::id.asc()))
                 .load(conn)
                 .await?;
-            rows.into_iter().map(|(deployment, row)| Ok((id(&deployment)?, row.try_into()?))).collect()
+            rows.into_iter()
+                .map(|(deployment, row)| Ok((id(&deployment)?, row.try_into()?)))
+                .collect()
         })
     }
 
@@ -147,8 +165,11 @@ impl StatusStore for SqlStore {
                 .into_boxed();
             if let Some(cursor) = page.before {
                 let (t, cursor_id) = (micros(cursor.time), cursor.id.to_string());
-                query = query
-                    .filter(s::last_reported_at.lt(t).or(s::last_reported_at.eq(t).and(s::id.lt(cursor_id))));
+                query = query.filter(
+                    s::last_reported_at
+                        .lt(t)
+                        .or(s::last_reported_at.eq(t).and(s::id.lt(cursor_id))),
+                );
             }
             if let Some(after) = page.after {
                 query = query.filter(s::last_reported_at.gt(micros(after)));

@@ -3,7 +3,9 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use distr_domain::ids::{AgentVersionId, CustomerOrganizationId, OrganizationId, TargetId};
-use distr_domain::target::{AgentResources, DeploymentTarget, Heartbeat, TargetKind, TargetSecretHash};
+use distr_domain::target::{
+    AgentResources, DeploymentTarget, Heartbeat, TargetKind, TargetSecretHash,
+};
 use distr_ports::StoreError;
 use distr_ports::store::{HeartbeatOutcome, TargetStore};
 
@@ -42,7 +44,9 @@ impl From<&DeploymentTarget> for TargetRow {
     fn from(target: &DeploymentTarget) -> Self {
         let (namespace, scope) = match &target.kind {
             TargetKind::Docker => (None, None),
-            TargetKind::Kubernetes { namespace, scope } => (Some(namespace.clone()), Some(scope.as_str().to_owned())),
+            TargetKind::Kubernetes { namespace, scope } => {
+                (Some(namespace.clone()), Some(scope.as_str().to_owned()))
+            }
         };
         let resources = target.resources.clone();
         let heartbeat = target.heartbeat.as_ref();
@@ -77,14 +81,25 @@ impl TryFrom<TargetRow> for DeploymentTarget {
     fn try_from(row: TargetRow) -> Result<Self, Fail> {
         let kind = match (row.target_type.as_str(), row.namespace, row.scope) {
             ("docker", _, _) => TargetKind::Docker,
-            ("kubernetes", Some(namespace), Some(scope)) => {
-                TargetKind::Kubernetes { namespace, scope: parse("scope", &scope)? }
-            }
+            ("kubernetes", Some(namespace), Some(scope)) => TargetKind::Kubernetes {
+                namespace,
+                scope: parse("scope", &scope)?,
+            },
             (other, _, _) => return Err(corrupt(format!("invalid target type {other:?}"))),
         };
-        let resources = match (row.cpu_request, row.memory_request, row.cpu_limit, row.memory_limit) {
+        let resources = match (
+            row.cpu_request,
+            row.memory_request,
+            row.cpu_limit,
+            row.memory_limit,
+        ) {
             (Some(cpu_request), Some(memory_request), Some(cpu_limit), Some(memory_limit)) => {
-                Some(AgentResources { cpu_request, memory_request, cpu_limit, memory_limit })
+                Some(AgentResources {
+                    cpu_request,
+                    memory_request,
+                    cpu_limit,
+                    memory_limit,
+                })
             }
             _ => None,
         };
@@ -92,8 +107,12 @@ impl TryFrom<TargetRow> for DeploymentTarget {
             (Some(salt), Some(hash)) => Some(TargetSecretHash { salt, hash }),
             _ => None,
         };
-        let heartbeat = match (row.last_seen_at, row.heartbeat_message, row.heartbeat_message_since, row.heartbeat_change_id)
-        {
+        let heartbeat = match (
+            row.last_seen_at,
+            row.heartbeat_message,
+            row.heartbeat_message_since,
+            row.heartbeat_change_id,
+        ) {
             (Some(last_seen_at), Some(message), Some(since), Some(change_id)) => Some(Heartbeat {
                 last_seen_at: time(last_seen_at)?,
                 message,
@@ -120,7 +139,11 @@ impl TryFrom<TargetRow> for DeploymentTarget {
 }
 
 fn not_found_if_none(count: usize) -> Result<(), Fail> {
-    if count == 0 { Err(StoreError::NotFound.into()) } else { Ok(()) }
+    if count == 0 {
+        Err(StoreError::NotFound.into())
+    } else {
+        Ok(())
+    }
 }
 
 #[async_trait]
@@ -128,12 +151,19 @@ impl TargetStore for SqlStore {
     async fn create_target(&self, target: &DeploymentTarget) -> Result<(), StoreError> {
         let row = TargetRow::from(target);
         with_write!(self, |conn| {
-            diesel::insert_into(t::table).values(&row).execute(conn).await?;
+            diesel::insert_into(t::table)
+                .values(&row)
+                .execute(conn)
+                .await?;
             Ok(())
         })
     }
 
-    async fn get_target(&self, org: OrganizationId, target: TargetId) -> Result<DeploymentTarget, StoreError> {
+    async fn get_target(
+        &self,
+        org: OrganizationId,
+        target: TargetId,
+    ) -> Result<DeploymentTarget, StoreError> {
         let (org, target) = (org.to_string(), target.to_string());
         with_conn!(self, |conn| {
             let row: TargetRow = t::table
@@ -149,8 +179,12 @@ impl TargetStore for SqlStore {
     async fn find_target(&self, target: TargetId) -> Result<Option<DeploymentTarget>, StoreError> {
         let target = target.to_string();
         with_conn!(self, |conn| {
-            let row: Option<TargetRow> =
-                t::table.find(&target).select(TargetRow::as_select()).first(conn).await.optional()?;
+            let row: Option<TargetRow> = t::table
+                .find(&target)
+                .select(TargetRow::as_select())
+                .first(conn)
+                .await
+                .optional()?;
             row.map(TryInto::try_into).transpose()
         })
     }
@@ -162,7 +196,10 @@ impl TargetStore for SqlStore {
     ) -> Result<Vec<DeploymentTarget>, StoreError> {
         let (org, customer) = (org.to_string(), opt_text(customer));
         with_conn!(self, |conn| {
-            let mut query = t::table.filter(t::organization_id.eq(&org)).select(TargetRow::as_select()).into_boxed();
+            let mut query = t::table
+                .filter(t::organization_id.eq(&org))
+                .select(TargetRow::as_select())
+                .into_boxed();
             if let Some(customer) = &customer {
                 query = query.filter(t::customer_organization_id.eq(customer));
             }
@@ -183,18 +220,22 @@ impl TargetStore for SqlStore {
     async fn update_target(&self, target: &DeploymentTarget) -> Result<(), StoreError> {
         let row = TargetRow::from(target);
         with_write!(self, |conn| {
-            let updated = diesel::update(t::table.find(&row.id).filter(t::organization_id.eq(&row.organization_id)))
-                .set((
-                    t::name.eq(&row.name),
-                    t::metrics_enabled.eq(row.metrics_enabled),
-                    t::cpu_request.eq(&row.cpu_request),
-                    t::memory_request.eq(&row.memory_request),
-                    t::cpu_limit.eq(&row.cpu_limit),
-                    t::memory_limit.eq(&row.memory_limit),
-                    t::agent_version_id.eq(&row.agent_version_id),
-                ))
-                .execute(conn)
-                .await?;
+            let updated = diesel::update(
+                t::table
+                    .find(&row.id)
+                    .filter(t::organization_id.eq(&row.organization_id)),
+            )
+            .set((
+                t::name.eq(&row.name),
+                t::metrics_enabled.eq(row.metrics_enabled),
+                t::cpu_request.eq(&row.cpu_request),
+                t::memory_request.eq(&row.memory_request),
+                t::cpu_limit.eq(&row.cpu_limit),
+                t::memory_limit.eq(&row.memory_limit),
+                t::agent_version_id.eq(&row.agent_version_id),
+            ))
+            .execute(conn)
+            .await?;
             not_found_if_none(updated)
         })
     }
@@ -205,17 +246,26 @@ impl TargetStore for SqlStore {
             // Heartbeat history, metrics, logs, deployments and everything
             // below them go through ON DELETE CASCADE.
             let deleted =
-                diesel::delete(t::table.find(&target).filter(t::organization_id.eq(&org))).execute(conn).await?;
+                diesel::delete(t::table.find(&target).filter(t::organization_id.eq(&org)))
+                    .execute(conn)
+                    .await?;
             not_found_if_none(deleted)
         })
     }
 
-    async fn set_target_secret(&self, target: TargetId, secret: &TargetSecretHash) -> Result<(), StoreError> {
+    async fn set_target_secret(
+        &self,
+        target: TargetId,
+        secret: &TargetSecretHash,
+    ) -> Result<(), StoreError> {
         let target = target.to_string();
         let (salt, hash) = (secret.salt.clone(), secret.hash.clone());
         with_write!(self, |conn| {
             let updated = diesel::update(t::table.find(&target))
-                .set((t::secret_salt.eq(Some(&salt)), t::secret_hash.eq(Some(&hash))))
+                .set((
+                    t::secret_salt.eq(Some(&salt)),
+                    t::secret_hash.eq(Some(&hash)),
+                ))
                 .execute(conn)
                 .await?;
             not_found_if_none(updated)
@@ -231,7 +281,11 @@ impl TargetStore for SqlStore {
         super::heartbeat::record(self, target, at, message).await
     }
 
-    async fn set_reported_agent_version(&self, target: TargetId, version: AgentVersionId) -> Result<(), StoreError> {
+    async fn set_reported_agent_version(
+        &self,
+        target: TargetId,
+        version: AgentVersionId,
+    ) -> Result<(), StoreError> {
         let (target, version) = (target.to_string(), version.to_string());
         with_write!(self, |conn| {
             diesel::update(t::table.find(&target))

@@ -10,7 +10,8 @@ use crate::convert::{id, micros, page_limit, time};
 use crate::error::Fail;
 use crate::open::SqlStore;
 use crate::schema::{
-    deployment_log_records as dl, deployment_targets as t, target_log_records as tl, target_metrics_samples as m,
+    deployment_log_records as dl, deployment_targets as t, target_log_records as tl,
+    target_metrics_samples as m,
 };
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -106,7 +107,10 @@ impl MetricsStore for SqlStore {
         };
         with_write!(self, |conn| {
             // An unknown target violates the foreign key: NotFound.
-            diesel::insert_into(m::table).values(&row).execute(conn).await?;
+            diesel::insert_into(m::table)
+                .values(&row)
+                .execute(conn)
+                .await?;
             Ok(())
         })
     }
@@ -138,7 +142,10 @@ impl MetricsStore for SqlStore {
 
 #[async_trait]
 impl LogStore for SqlStore {
-    async fn insert_deployment_logs(&self, records: &[DeploymentLogRecord]) -> Result<(), StoreError> {
+    async fn insert_deployment_logs(
+        &self,
+        records: &[DeploymentLogRecord],
+    ) -> Result<(), StoreError> {
         if records.is_empty() {
             return Ok(());
         }
@@ -158,7 +165,10 @@ impl LogStore for SqlStore {
             conn.transaction::<_, Fail, _>(async |conn| {
                 // Row by row: the async SQLite wrapper has no multi-row INSERT.
                 for row in &rows {
-                    diesel::insert_into(dl::table).values(row).execute(conn).await?;
+                    diesel::insert_into(dl::table)
+                        .values(row)
+                        .execute(conn)
+                        .await?;
                 }
                 Ok(())
             })
@@ -185,7 +195,10 @@ impl LogStore for SqlStore {
             conn.transaction::<_, Fail, _>(async |conn| {
                 // Row by row: the async SQLite wrapper has no multi-row INSERT.
                 for row in &rows {
-                    diesel::insert_into(tl::table).values(row).execute(conn).await?;
+                    diesel::insert_into(tl::table)
+                        .values(row)
+                        .execute(conn)
+                        .await?;
                 }
                 Ok(())
             })
@@ -208,7 +221,11 @@ impl LogStore for SqlStore {
                 .into_boxed();
             if let Some(cursor) = page.before {
                 let (at, cursor_id) = (micros(cursor.time), cursor.id.to_string());
-                query = query.filter(dl::timestamp.lt(at).or(dl::timestamp.eq(at).and(dl::id.lt(cursor_id))));
+                query = query.filter(
+                    dl::timestamp
+                        .lt(at)
+                        .or(dl::timestamp.eq(at).and(dl::id.lt(cursor_id))),
+                );
             }
             if let Some(after) = page.after {
                 query = query.filter(dl::timestamp.gt(micros(after)));
@@ -222,14 +239,24 @@ impl LogStore for SqlStore {
         })
     }
 
-    async fn list_target_logs(&self, target: TargetId, page: PageRequest) -> Result<Vec<TargetLogRecord>, StoreError> {
+    async fn list_target_logs(
+        &self,
+        target: TargetId,
+        page: PageRequest,
+    ) -> Result<Vec<TargetLogRecord>, StoreError> {
         let key = target.to_string();
         with_conn!(self, |conn| {
-            let mut query =
-                tl::table.filter(tl::deployment_target_id.eq(&key)).select(TargetLogRow::as_select()).into_boxed();
+            let mut query = tl::table
+                .filter(tl::deployment_target_id.eq(&key))
+                .select(TargetLogRow::as_select())
+                .into_boxed();
             if let Some(cursor) = page.before {
                 let (at, cursor_id) = (micros(cursor.time), cursor.id.to_string());
-                query = query.filter(tl::timestamp.lt(at).or(tl::timestamp.eq(at).and(tl::id.lt(cursor_id))));
+                query = query.filter(
+                    tl::timestamp
+                        .lt(at)
+                        .or(tl::timestamp.eq(at).and(tl::id.lt(cursor_id))),
+                );
             }
             if let Some(after) = page.after {
                 query = query.filter(tl::timestamp.gt(micros(after)));

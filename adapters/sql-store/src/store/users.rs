@@ -89,7 +89,10 @@ impl UserStore for SqlStore {
     async fn create_user(&self, user: &UserAccount) -> Result<(), StoreError> {
         let row = UserRow::from(user);
         with_write!(self, |conn| {
-            diesel::insert_into(user_accounts::table).values(&row).execute(conn).await?;
+            diesel::insert_into(user_accounts::table)
+                .values(&row)
+                .execute(conn)
+                .await?;
             Ok(())
         })
     }
@@ -97,7 +100,11 @@ impl UserStore for SqlStore {
     async fn get_user(&self, user: UserAccountId) -> Result<UserAccount, StoreError> {
         let key = user.to_string();
         with_conn!(self, |conn| {
-            let row: UserRow = user_accounts::table.find(&key).select(UserRow::as_select()).first(conn).await?;
+            let row: UserRow = user_accounts::table
+                .find(&key)
+                .select(UserRow::as_select())
+                .first(conn)
+                .await?;
             row.try_into()
         })
     }
@@ -127,7 +134,11 @@ impl UserStore for SqlStore {
                 ))
                 .execute(conn)
                 .await?;
-            if updated == 0 { Err(StoreError::NotFound.into()) } else { Ok(()) }
+            if updated == 0 {
+                Err(StoreError::NotFound.into())
+            } else {
+                Ok(())
+            }
         })
     }
 
@@ -140,7 +151,10 @@ impl UserStore for SqlStore {
             created_at: micros(membership.created_at),
         };
         with_write!(self, |conn| {
-            diesel::insert_into(memberships::table).values(&row).execute(conn).await?;
+            diesel::insert_into(memberships::table)
+                .values(&row)
+                .execute(conn)
+                .await?;
             Ok(())
         })
     }
@@ -162,13 +176,19 @@ impl UserStore for SqlStore {
         })
     }
 
-    async fn list_memberships_of_user(&self, user: UserAccountId) -> Result<Vec<Membership>, StoreError> {
+    async fn list_memberships_of_user(
+        &self,
+        user: UserAccountId,
+    ) -> Result<Vec<Membership>, StoreError> {
         let key = user.to_string();
         with_conn!(self, |conn| {
             let rows = memberships::table
                 .filter(memberships::user_account_id.eq(&key))
                 .select(MembershipRow::as_select())
-                .order((memberships::created_at.asc(), memberships::organization_id.asc()))
+                .order((
+                    memberships::created_at.asc(),
+                    memberships::organization_id.asc(),
+                ))
                 .load(conn)
                 .await?;
             memberships_of(rows)
@@ -184,7 +204,10 @@ impl UserStore for SqlStore {
             let rows = memberships::table
                 .filter(memberships::organization_id.eq(&key))
                 .select(MembershipRow::as_select())
-                .order((memberships::created_at.asc(), memberships::user_account_id.asc()))
+                .order((
+                    memberships::created_at.asc(),
+                    memberships::user_account_id.asc(),
+                ))
                 .load(conn)
                 .await?;
             memberships_of(rows)
@@ -206,8 +229,11 @@ impl UserStore for SqlStore {
                 ))
                 .execute(conn)
                 .await?;
-            if updated == 0 { Err(StoreError::NotFound.into()) } else { Ok(()) }
+            if updated == 0 {
+                Err(StoreError::NotFound.into())
+            } else {
+                Ok(())
+            }
         })
     }
 }
-
