@@ -109,11 +109,27 @@ ensure_docker_engine() {
     fail "docker info fails: start the Docker Engine, or set SETUP_ALLOW_MISSING_DOCKER=1 to skip Docker tests"
 }
 
+# The offline test image (busybox) the real-Docker tests run. They build it
+# on demand too; building it here keeps that time out of the tests.
+ensure_test_images() {
+    local script
+    script="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/build-test-images.sh"
+    if [ ! -x "$script" ]; then
+        log "test images: no $script, nothing to build"
+    elif docker info >/dev/null 2>&1; then
+        "$script"
+        log "test images: ready"
+    else
+        log "WARNING: test images not built (Docker Engine unreachable)"
+    fi
+}
+
 main() {
     ensure_postgres_user
     ensure_postgres_binaries
     ensure_docker_engine
     ensure_compose_plugin
+    ensure_test_images
     log "done"
 }
 
