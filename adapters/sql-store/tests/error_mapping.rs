@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 
-use distr_ports::store::{OrganizationStore, SecretStore, UserStore};
 use distr_ports::{Store, StoreError};
 use distr_sql_store::{OpenOptions, SqlStore};
 use distr_testkit::builders::{OrganizationBuilder, SecretBuilder, UserBuilder};
