@@ -128,6 +128,50 @@ fn serve_is_ready_within_three_seconds_and_a_second_serve_is_refused() {
         logs.contains("admin create --org-name"),
         "first-run hint is logged"
     );
+    assert!(
+        logs.contains(r#""route":"/ready""#),
+        "access lines carry the route template"
+    );
+}
+
+fn wait_ready(port: u16, child: &mut Child) {
+    let started = Instant::now();
+    while get_status(port, "/ready") != Some(200) {
+        assert!(started.elapsed() < Duration::from_secs(10), "not ready");
+        assert!(child.try_wait().unwrap().is_none(), "serve exited early");
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}
+
+#[test]
+fn shutdown_turns_ready_to_503_during_the_delay_and_a_second_signal_exits_130() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = hub(dir.path())
+        .arg("serve")
+        .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
+        .env("SHUTDOWN_DELAY", "5s")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_ready(port, &mut child);
+    terminate(&child);
+    let started = Instant::now();
+    while get_status(port, "/ready") != Some(503) {
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "/ready did not turn 503 at once"
+        );
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    assert_eq!(
+        get_status(port, "/status"),
+        Some(200),
+        "still serving during the delay"
+    );
+    terminate(&child);
+    assert_eq!(child.wait().unwrap().code(), Some(130));
 }
 
 #[test]
