@@ -222,6 +222,27 @@ mod tests {
         }
     }
 
+    #[tokio::test]
+    async fn generated_jwt_secret_is_stored_once_and_another_key_is_refused() {
+        let store = distr_testkit::MemoryStore::new();
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = HubConfig::with_defaults(Vec::new());
+        config.database_url = format!("sqlite://{}", dir.path().join("distr.db").display());
+        let generated = SecretSettings::default();
+        let first = resolve(&generated, &config, &store).await.unwrap();
+        let second = resolve(&generated, &config, &store).await.unwrap();
+        assert_eq!(first.jwt_secret.len(), 32);
+        assert_eq!(first.jwt_secret, second.jwt_secret);
+        assert!(dir.path().join(KEY_FILE_NAME).exists());
+        let other = SecretSettings {
+            encryption_key: Some([9; 32]),
+            ..SecretSettings::default()
+        };
+        let err = resolve(&other, &config, &store).await.unwrap_err();
+        assert!(matches!(err, SecretsError::KeyMismatch));
+        assert!(err.to_string().contains("SECRETS_ENCRYPTION_KEY"));
+    }
+
     #[test]
     fn corrupt_key_file_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
