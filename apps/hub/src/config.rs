@@ -332,12 +332,11 @@ pub fn parse(src: &dyn ConfigSource) -> Result<LoadedConfig, ConfigError> {
         c.export_max_rows = v;
     }
     c.trusted_proxies = opt(src, "TRUSTED_PROXIES", |raw| {
-        Ok(raw
-            .split(',')
+        raw.split(',')
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect())
+            .map(parse::cidr)
+            .collect()
     })?
     .unwrap_or_default();
     c.metrics_listen_addr = opt(src, "METRICS_LISTEN_ADDR", parse::socket_addr)?;

@@ -30,6 +30,24 @@ pub fn socket_addr(raw: &str) -> Result<SocketAddr, String> {
         .map_err(|_| "not an address such as 0.0.0.0:8080".to_owned())
 }
 
+/// An IP network `addr/prefix` (or a bare address).
+pub fn cidr(raw: &str) -> Result<String, String> {
+    let bad = || "not a CIDR such as 10.0.0.0/8".to_owned();
+    let (addr, prefix) = raw
+        .split_once('/')
+        .map_or((raw, None), |(a, p)| (a, Some(p)));
+    let addr: std::net::IpAddr = addr.parse().map_err(|_| bad())?;
+    let max = if addr.is_ipv4() { 32 } else { 128 };
+    if let Some(prefix) = prefix {
+        prefix
+            .parse::<u32>()
+            .ok()
+            .filter(|p| *p <= max)
+            .ok_or_else(bad)?;
+    }
+    Ok(raw.to_owned())
+}
+
 /// A positive integer.
 pub fn positive(raw: &str) -> Result<u64, String> {
     match raw.trim().parse::<u64>() {
@@ -103,6 +121,14 @@ mod tests {
         assert!(duration("five").is_err());
         assert!(duration("").is_err());
         assert!(duration("10").is_err());
+    }
+
+    #[test]
+    fn trusted_proxies_must_be_networks() {
+        assert!(cidr("10.0.0.0/8").is_ok());
+        assert!(cidr("::1").is_ok());
+        assert!(cidr("10.0.0.0/33").is_err());
+        assert!(cidr("proxy.local").is_err());
     }
 
     #[test]
