@@ -262,3 +262,40 @@ async fn eleventh_login_attempt_in_a_minute_is_rate_limited() {
     assert_eq!(reply.headers[header::RETRY_AFTER], "60");
     assert!(reply.headers.contains_key("x-ratelimit-reset"));
 }
+
+#[tokio::test]
+async fn user_api_allows_600_requests_per_principal_and_minute() {
+    let app = TestApp::new(Backend::Memory).await;
+    let org = app.org().await;
+    for _ in 0..distr_hub::auth::USER_API_LIMIT {
+        assert_eq!(
+            app.get("/api/v1/applications", &org.reader.token)
+                .await
+                .status,
+            StatusCode::OK
+        );
+    }
+    let limited = app.get("/api/v1/applications", &org.reader.token).await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(limited.slug(), "rate-limited");
+    assert_eq!(limited.headers["x-ratelimit-limit"], "600");
+    // Another principal has its own window.
+    assert_eq!(
+        app.get("/api/v1/applications", &org.writer.token)
+            .await
+            .status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn disabled_rate_limits_never_refuse() {
+    let app = TestApp::with_config(Backend::Memory, |c| c.rate_limit_enabled = false).await;
+    let body = json!({"email": "nobody@example.com", "password": "x"});
+    for _ in 0..15 {
+        let reply = app
+            .call(Method::POST, "/api/v1/auth/login", None, Some(body.clone()))
+            .await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    }
+}
