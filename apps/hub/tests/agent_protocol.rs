@@ -64,6 +64,7 @@ macro_rules! every_case {
             resources::deployments_come_in_creation_order_with_latest_revision,
             resources::poll_connects_the_target_and_repeats_add_no_history,
             resources::agent_sees_only_its_own_deployments,
+            resources::internal_failure_answers_500_and_records_the_heartbeat_error,
             render_failures::bad_new_revision_keeps_serving_the_previous_payload,
             render_failures::bad_revision_gets_a_hub_render_error_status,
             render_failures::deployment_whose_only_revision_cannot_render_is_omitted,

@@ -14,7 +14,7 @@ use distr_domain::target::DeploymentTarget;
 use distr_ports::StoreError;
 
 use super::last_good;
-use super::render::owner_secrets;
+use super::render::read_owner_secrets;
 use crate::problem::ApiError;
 use crate::state::AppState;
 
@@ -51,12 +51,8 @@ impl BuildError {
         }
     }
 
-    fn api(context: &'static str) -> impl FnOnce(ApiError) -> Self {
-        move |err| Self {
-            context,
-            detail: err.detail.clone(),
-            answer: Box::new(err),
-        }
+    fn secrets(err: &super::render::SecretsError) -> Self {
+        Self::internal("cannot load secrets", err.to_string())
     }
 
     fn internal(context: &'static str, detail: String) -> Self {
@@ -157,9 +153,9 @@ async fn deployment_payloads(
         .into_iter()
         .map(|v| (v.id, v))
         .collect();
-    let secrets = owner_secrets(state, target)
+    let secrets = read_owner_secrets(state, target)
         .await
-        .map_err(BuildError::api("cannot load secrets"))?;
+        .map_err(|err| BuildError::secrets(&err))?;
     let stored: HashMap<DeploymentId, _> = store
         .get_last_good_payloads(&ids)
         .await

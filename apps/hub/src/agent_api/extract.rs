@@ -99,7 +99,9 @@ async fn update_reported_version(
         }
         Some(_) => {}
         None => {
-            tracing::info!(target.id = %target.id, agent.version = %name, "agent reports an unknown version")
+            // The header is caller-controlled: log a bounded prefix only.
+            let shown = distr_domain::redact::cap_utf8(name, 64);
+            tracing::info!(target.id = %target.id, agent.version = %shown, "agent reports an unknown version");
         }
     }
     Ok(target)

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use distr_domain::ids::{OrganizationId, SecretId};
 use distr_domain::target::DeploymentTarget;
+use distr_ports::StoreError;
 
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -18,15 +19,57 @@ pub fn secret_aad(org: OrganizationId, id: SecretId) -> Vec<u8> {
     aad
 }
 
+/// Why the owner's secrets cannot be read. The text never holds a value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SecretsError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A value does not decrypt with the current key.
+    #[error("cannot decrypt secret {id}: {source}")]
+    Decrypt {
+        /// The secret row.
+        id: SecretId,
+        /// The cipher's reason.
+        source: distr_ports::CipherError,
+    },
+    /// A decrypted value is not UTF-8.
+    #[error("secret {0} is not UTF-8")]
+    NotUtf8(SecretId),
+}
+
+impl From<SecretsError> for ApiError {
+    fn from(err: SecretsError) -> Self {
+        match err {
+            SecretsError::Store(store) => Self::from(store),
+            other => {
+                tracing::error!(error = %other, "cannot read secrets");
+                Self::internal()
+            }
+        }
+    }
+}
+
 /// The decrypted secrets of the target owner's scope: the customer's for a
 /// customer-owned target, vendor-level ones otherwise (no fallback, HS §2.3).
 ///
 /// # Errors
-/// 500 when the store fails or a value does not decrypt (logged here, without the value).
+/// 500 when the store fails or a value does not decrypt (logged, without the value).
 pub async fn owner_secrets(
     state: &AppState,
     target: &DeploymentTarget,
 ) -> Result<BTreeMap<String, String>, ApiError> {
+    Ok(read_owner_secrets(state, target).await?)
+}
+
+/// As [`owner_secrets`], with the precise reason of a failure.
+///
+/// # Errors
+/// [`SecretsError`].
+pub async fn read_owner_secrets(
+    state: &AppState,
+    target: &DeploymentTarget,
+) -> Result<BTreeMap<String, String>, SecretsError> {
     let secrets = state
         .store
         .list_secrets(target.organization_id, target.customer_organization_id)
@@ -34,14 +77,14 @@ pub async fn owner_secrets(
     let mut out = BTreeMap::new();
     for secret in secrets {
         let aad = secret_aad(secret.organization_id, secret.id);
-        let plain = state.cipher.decrypt(&secret.value_ciphertext, &aad).map_err(|err| {
-            tracing::error!(secret.id = %secret.id, error = %err, "cannot decrypt secret value");
-            ApiError::internal()
-        })?;
-        let value = String::from_utf8(plain).map_err(|_| {
-            tracing::error!(secret.id = %secret.id, "secret value is not UTF-8");
-            ApiError::internal()
-        })?;
+        let plain = state
+            .cipher
+            .decrypt(&secret.value_ciphertext, &aad)
+            .map_err(|source| SecretsError::Decrypt {
+                id: secret.id,
+                source,
+            })?;
+        let value = String::from_utf8(plain).map_err(|_| SecretsError::NotUtf8(secret.id))?;
         out.insert(secret.key.as_str().to_owned(), value);
     }
     Ok(out)

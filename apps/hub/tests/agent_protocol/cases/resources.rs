@@ -266,3 +266,60 @@ pub async fn agent_sees_only_its_own_deployments(backend: Backend) {
     assert_eq!(ids(&body_a), [a.id.to_string()]);
     assert_eq!(ids(&body_b), [b.id.to_string()]);
 }
+
+/// AP §3.7: a Hub-internal failure answers 500 and is still recorded as
+/// contact, with `<context>: <error>` as the heartbeat message.
+pub async fn internal_failure_answers_500_and_records_the_heartbeat_error(backend: Backend) {
+    let hub = TestHub::start(backend).await;
+    let (target, mut agent) = hub.connected_docker_agent(None).await;
+    let version = hub.compose_app(COMPOSE).await;
+    hub.deploy(&target, &version, None).await;
+    agent.desired().await;
+    let corrupt = distr_domain::secret::Secret {
+        id: uuid::Uuid::now_v7().into(),
+        organization_id: hub.org.id,
+        customer_organization_id: None,
+        key: distr_domain::secret::SecretKey::parse("BROKEN").unwrap(),
+        value_ciphertext: b"not a ciphertext".to_vec(),
+        created_at: chrono::Utc::now(),
+        updated_at: chrono::Utc::now(),
+        updated_by_user_account_id: None,
+    };
+    hub.store().create_secret(&corrupt).await.unwrap();
+    let response = agent.resources(None, None).await;
+    assert_eq!(response.status(), 500);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    let heartbeat = hub
+        .store()
+        .find_target(target.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .heartbeat
+        .unwrap();
+    assert!(
+        heartbeat
+            .message
+            .starts_with("cannot load secrets: cannot decrypt secret "),
+        "{}",
+        heartbeat.message
+    );
+
+    hub.store()
+        .delete_secret(hub.org.id, corrupt.id)
+        .await
+        .unwrap();
+    agent.desired().await;
+    let heartbeat = hub
+        .store()
+        .find_target(target.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .heartbeat
+        .unwrap();
+    assert_eq!(heartbeat.message, "OK");
+}
