@@ -72,6 +72,7 @@ macro_rules! every_case {
             longpoll::new_revision_changes_the_etag,
             longpoll::without_if_none_match_there_is_no_304_and_wait_answers_at_once,
             longpoll::long_poll_is_woken_within_a_second_by_a_new_revision,
+            longpoll::long_poll_is_woken_by_a_deployment_made_through_the_user_api,
             longpoll::long_poll_without_change_answers_304_after_wait,
             longpoll::held_long_poll_answers_304_at_shutdown,
             longpoll::two_replicas_give_the_same_etag,

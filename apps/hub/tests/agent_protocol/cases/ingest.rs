@@ -32,6 +32,18 @@ pub async fn valid_status_is_stored_with_an_empty_200(backend: Backend) {
     assert_eq!(statuses[0].status_type, StatusType::Healthy);
     assert_eq!(statuses[0].message, "all good");
     assert_eq!(statuses[0].deployment_revision_id, revision.id);
+    let listed = hub
+        .http
+        .get(hub.url(&format!("/deployments/{}/status", deployment.id)))
+        .bearer_auth(hub.admin_token())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.status(), 200, "the status read API lists it");
+    let listed: Value = listed.json().await.unwrap();
+    assert_eq!(listed[0]["type"], "healthy");
+    assert_eq!(listed[0]["message"], "all good");
+    assert_eq!(listed[0]["deploymentRevisionId"], revision.id.to_string());
 
     // A missing message means "".
     let response = status(

@@ -161,3 +161,41 @@ pub async fn two_replicas_give_the_same_etag(backend: Backend) {
     let replica_body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(replica_body, body);
 }
+
+/// Item 36 end to end: a deployment created through `PUT /deployments`
+/// wakes a held long-poll within a second.
+pub async fn long_poll_is_woken_by_a_deployment_made_through_the_user_api(backend: Backend) {
+    let hub = TestHub::start(backend).await;
+    let (target, mut agent) = hub.connected_docker_agent(None).await;
+    let version = hub.compose_app(COMPOSE).await;
+    let (_, etag) = agent.desired().await;
+    let held = agent.resources(Some(&etag), Some(30));
+    let change = async {
+        tokio::time::sleep(Duration::from_millis(1000)).await;
+        let response = hub
+            .http
+            .put(hub.url("/deployments"))
+            .bearer_auth(hub.admin_token())
+            .json(&serde_json::json!({
+                "deploymentTargetId": target.id.to_string(),
+                "applicationVersionId": version.id.to_string(),
+            }))
+            .send()
+            .await
+            .unwrap();
+        (Instant::now(), response.status())
+    };
+    let (response, (changed_at, put_status)) = tokio::join!(held, change);
+    let answered_after = changed_at.elapsed();
+    assert!(
+        put_status.is_success(),
+        "PUT /deployments answered {put_status}"
+    );
+    assert_eq!(response.status(), 200);
+    assert!(
+        answered_after < Duration::from_secs(1),
+        "answered {answered_after:?} after the change"
+    );
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["deployments"].as_array().map(Vec::len), Some(1));
+}

@@ -227,6 +227,17 @@ pub async fn poll_connects_the_target_and_repeats_add_no_history(backend: Backen
     assert_eq!(first.message, "OK");
     let age = chrono::Utc::now() - first.last_seen_at;
     assert!(age.num_seconds() <= 10, "lastSeenAt is {age} old");
+    let view: Value = hub
+        .http
+        .get(hub.url(&format!("/deployment-targets/{}", target.id)))
+        .bearer_auth(hub.admin_token())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["connectionState"], "connected", "{view}");
     for _ in 0..100 {
         assert_eq!(agent.resources(None, None).await.status(), 200);
     }
