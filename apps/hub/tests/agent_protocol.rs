@@ -138,5 +138,6 @@ async fn postgres_backend() -> Backend {
 }
 
 every_case!(memory, crate::memory_backend());
+stamp!(memory_slow, crate::memory_backend(); longpoll::wait_600_is_held_sixty_seconds_at_most);
 every_case!(sqlite, crate::sqlite_backend());
 every_case!(postgres, crate::postgres_backend());

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use serde::Serialize;
+use distr_domain::protocol::LoginResponse;
 
 use super::credentials::{CREDENTIAL_REQUESTS_PER_WINDOW, parse_target_id, verify_target};
 use super::token::{self, AgentIdentity};
@@ -16,13 +16,6 @@ use crate::state::AppState;
 /// The R2 bucket, separate from the connect limiter.
 pub const LOGIN_BUCKET: &str = "agent-login";
 
-/// The login answer.
-#[derive(Debug, Serialize)]
-pub struct LoginBody {
-    /// The agent JWT.
-    pub token: String,
-}
-
 /// Handles `POST /agent/login`, checking in the AP §3.5 order.
 ///
 /// # Errors
@@ -30,7 +23,7 @@ pub struct LoginBody {
 pub async fn login(
     State(state): State<AppState>,
     headers: HeaderMap,
-) -> Result<Json<LoginBody>, ApiError> {
+) -> Result<Json<LoginResponse>, ApiError> {
     let (user, password) = basic_credentials(&headers).ok_or_else(ApiError::unauthorized)?;
     let id = parse_target_id(Some(&user))?;
     state.rate_limits.check(
@@ -53,7 +46,7 @@ pub async fn login(
         tracing::error!(error = %err, "cannot sign agent token");
         ApiError::internal()
     })?;
-    Ok(Json(LoginBody { token }))
+    Ok(Json(LoginResponse { token }))
 }
 
 /// `Authorization: Basic base64(user:password)`; `None` when absent or malformed.

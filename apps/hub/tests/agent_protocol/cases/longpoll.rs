@@ -199,3 +199,19 @@ pub async fn long_poll_is_woken_by_a_deployment_made_through_the_user_api(backen
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["deployments"].as_array().map(Vec::len), Some(1));
 }
+
+/// Item 37 (cap): `wait=600` is held about 60 s, not longer. Slow, so it is
+/// stamped for one backend only: the cap does not depend on the store.
+pub async fn wait_600_is_held_sixty_seconds_at_most(backend: Backend) {
+    let hub = TestHub::start(backend).await;
+    let (_, mut agent) = hub.connected_docker_agent(None).await;
+    let (_, etag) = agent.desired().await;
+    let started = Instant::now();
+    let response = agent.resources(Some(&etag), Some(600)).await;
+    let held = started.elapsed();
+    assert_eq!(response.status(), 304);
+    assert!(
+        held >= Duration::from_secs(59) && held < Duration::from_secs(63),
+        "held {held:?}"
+    );
+}
