@@ -204,12 +204,17 @@ async fn remember(
 ) {
     let plaintext = last_good::payload_plaintext(payload);
     let unchanged = stored
-        .and_then(|s| last_good::open(state, s).ok())
+        .and_then(|s| last_good::open(state.cipher.as_ref(), s).ok())
         .is_some_and(|(previous, _)| previous == plaintext);
     if unchanged {
         return;
     }
-    let sealed = last_good::seal(state, payload, &plaintext);
+    let sealed = last_good::seal(
+        state.cipher.as_ref(),
+        state.clock.now(),
+        payload,
+        &plaintext,
+    );
     if let Err(err) = state.store.put_last_good_payload(&sealed).await {
         // The response is still right; the next poll retries the write.
         tracing::warn!(deployment.id = %payload.id, error = %err, "cannot store last-good payload");
@@ -225,7 +230,7 @@ fn fallback(
     let Some(stored) = stored else {
         return Ok(None);
     };
-    let (_, mut payload) = last_good::open(state, stored)
+    let (_, mut payload) = last_good::open(state.cipher.as_ref(), stored)
         .map_err(|err| BuildError::internal("cannot open last-good payload", err.to_string()))?;
     payload.logs_enabled = deployment.logs_enabled;
     payload.registry_auth = registry_auth();

@@ -5,7 +5,8 @@ use distr_domain::ids::DeploymentId;
 use distr_domain::protocol::AgentDeployment;
 use distr_domain::secret::LastGoodPayload;
 
-use crate::state::AppState;
+use chrono::{DateTime, Utc};
+use distr_ports::SecretCipher;
 
 /// Why a stored payload cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -37,10 +38,10 @@ pub fn payload_plaintext(payload: &AgentDeployment) -> Vec<u8> {
 /// # Errors
 /// [`LastGoodError`] when the ciphertext or plaintext is unusable.
 pub fn open(
-    state: &AppState,
+    cipher: &dyn SecretCipher,
     stored: &LastGoodPayload,
 ) -> Result<(Vec<u8>, AgentDeployment), LastGoodError> {
-    let plain = state.cipher.decrypt(
+    let plain = cipher.decrypt(
         &stored.payload_ciphertext,
         &payload_aad(stored.deployment_id),
     )?;
@@ -51,13 +52,18 @@ pub fn open(
 
 /// Encrypts a payload for storage.
 #[must_use]
-pub fn seal(state: &AppState, payload: &AgentDeployment, plaintext: &[u8]) -> LastGoodPayload {
+pub fn seal(
+    cipher: &dyn SecretCipher,
+    now: DateTime<Utc>,
+    payload: &AgentDeployment,
+    plaintext: &[u8],
+) -> LastGoodPayload {
     let deployment_id = payload_deployment_id(payload);
     LastGoodPayload {
         deployment_id,
         revision_id: payload_revision_id(payload),
-        payload_ciphertext: state.cipher.encrypt(plaintext, &payload_aad(deployment_id)),
-        updated_at: state.clock.now(),
+        payload_ciphertext: cipher.encrypt(plaintext, &payload_aad(deployment_id)),
+        updated_at: now,
     }
 }
 
@@ -67,4 +73,61 @@ fn payload_deployment_id(payload: &AgentDeployment) -> DeploymentId {
 
 fn payload_revision_id(payload: &AgentDeployment) -> distr_domain::ids::RevisionId {
     payload.revision_id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use distr_domain::ids::RevisionId;
+
+    fn payload() -> AgentDeployment {
+        AgentDeployment {
+            id: DeploymentId::from_uuid(uuid::Uuid::now_v7()),
+            revision_id: RevisionId::from_uuid(uuid::Uuid::now_v7()),
+            registry_auth: None,
+            logs_enabled: true,
+            force_restart: false,
+            compose_file: Some(b"name: distr-x\n".to_vec()),
+            env_file: Some(b"PASSWORD=rendered-secret\n".to_vec()),
+            docker_type: None,
+            release_name: String::new(),
+            chart_url: String::new(),
+            chart_name: String::new(),
+            chart_version: String::new(),
+            values: None,
+            ignore_revision_skew: false,
+        }
+    }
+
+    #[test]
+    fn sealed_payload_opens_to_the_same_payload() {
+        let cipher = distr_crypto::Aes256GcmCipher::new([7; 32]);
+        let payload = payload();
+        let plaintext = payload_plaintext(&payload);
+        let sealed = seal(&cipher, Utc::now(), &payload, &plaintext);
+        assert_eq!(sealed.deployment_id, payload.id);
+        assert_eq!(sealed.revision_id, payload.revision_id);
+        let needle = b"rendered-secret";
+        assert!(
+            !sealed
+                .payload_ciphertext
+                .windows(needle.len())
+                .any(|w| w == needle)
+        );
+        let (opened_text, opened) = open(&cipher, &sealed).unwrap();
+        assert_eq!(opened_text, plaintext);
+        assert!(opened == payload);
+    }
+
+    #[test]
+    fn payload_bound_to_another_deployment_does_not_open() {
+        let cipher = distr_crypto::Aes256GcmCipher::new([7; 32]);
+        let payload = payload();
+        let mut sealed = seal(&cipher, Utc::now(), &payload, &payload_plaintext(&payload));
+        sealed.deployment_id = DeploymentId::from_uuid(uuid::Uuid::now_v7());
+        assert!(matches!(
+            open(&cipher, &sealed),
+            Err(LastGoodError::Decrypt(_))
+        ));
+    }
 }
