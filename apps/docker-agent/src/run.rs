@@ -62,3 +62,6 @@ pub async fn run(
     long_poll.abort();
     logs.abort();
 }
+
+#[cfg(test)]
+mod tests;
