@@ -15,7 +15,10 @@ pub trait AccessTokenStore: Send + Sync {
     async fn create_access_token(&self, token: &AccessToken) -> Result<(), StoreError>;
 
     /// Finds a token by the SHA-256 of its text; `None` when absent.
-    async fn find_access_token_by_hash(&self, key_hash: &[u8; 32]) -> Result<Option<AccessToken>, StoreError>;
+    async fn find_access_token_by_hash(
+        &self,
+        key_hash: &[u8; 32],
+    ) -> Result<Option<AccessToken>, StoreError>;
 
     /// The tokens of `user` in `org`, oldest first.
     async fn list_access_tokens(
@@ -36,5 +39,9 @@ pub trait AccessTokenStore: Send + Sync {
     ) -> Result<(), StoreError>;
 
     /// Sets `last_used_at`. A missing token MUST be ignored (no error).
-    async fn touch_access_token(&self, id: AccessTokenId, at: DateTime<Utc>) -> Result<(), StoreError>;
+    async fn touch_access_token(
+        &self,
+        id: AccessTokenId,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
 }

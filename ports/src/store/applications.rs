@@ -14,7 +14,11 @@ pub trait ApplicationStore: Send + Sync {
     ///
     /// # Errors
     /// MUST return `NotFound` for an unknown id or one of another organization.
-    async fn get_application(&self, org: OrganizationId, id: ApplicationId) -> Result<Application, StoreError>;
+    async fn get_application(
+        &self,
+        org: OrganizationId,
+        id: ApplicationId,
+    ) -> Result<Application, StoreError>;
 
     /// The applications of `org`, by name.
     async fn list_applications(&self, org: OrganizationId) -> Result<Vec<Application>, StoreError>;
@@ -38,8 +42,14 @@ pub trait ApplicationStore: Send + Sync {
 
     /// Reads versions by id without organization scoping (agent rendering).
     /// Unknown ids MUST be left out.
-    async fn get_versions(&self, ids: &[ApplicationVersionId]) -> Result<Vec<ApplicationVersion>, StoreError>;
+    async fn get_versions(
+        &self,
+        ids: &[ApplicationVersionId],
+    ) -> Result<Vec<ApplicationVersion>, StoreError>;
 
     /// The versions of an application, oldest first.
-    async fn list_versions(&self, app: ApplicationId) -> Result<Vec<ApplicationVersion>, StoreError>;
+    async fn list_versions(
+        &self,
+        app: ApplicationId,
+    ) -> Result<Vec<ApplicationVersion>, StoreError>;
 }

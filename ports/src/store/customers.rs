@@ -24,5 +24,8 @@ pub trait CustomerStore: Send + Sync {
     ) -> Result<CustomerOrganization, StoreError>;
 
     /// The customers of `org`, by name.
-    async fn list_customers(&self, org: OrganizationId) -> Result<Vec<CustomerOrganization>, StoreError>;
+    async fn list_customers(
+        &self,
+        org: OrganizationId,
+    ) -> Result<Vec<CustomerOrganization>, StoreError>;
 }

@@ -30,7 +30,10 @@ pub trait DeploymentStore: Send + Sync {
 
     /// The deployments of the given targets, in creation order (ties by id),
     /// in a bounded number of queries.
-    async fn list_deployments_of_targets(&self, targets: &[TargetId]) -> Result<Vec<Deployment>, StoreError>;
+    async fn list_deployments_of_targets(
+        &self,
+        targets: &[TargetId],
+    ) -> Result<Vec<Deployment>, StoreError>;
 
     /// Sets `logs_enabled`; creates no revision.
     ///
@@ -47,11 +50,18 @@ pub trait DeploymentStore: Send + Sync {
     /// The current revision of each given deployment: the newest by
     /// `created_at`, ties broken by the greater id. Deployments without
     /// revisions are left out.
-    async fn current_revisions(&self, deployments: &[DeploymentId]) -> Result<Vec<DeploymentRevision>, StoreError>;
+    async fn current_revisions(
+        &self,
+        deployments: &[DeploymentId],
+    ) -> Result<Vec<DeploymentRevision>, StoreError>;
 
     /// Reads one revision.
-    async fn find_revision(&self, id: RevisionId) -> Result<Option<DeploymentRevision>, StoreError>;
+    async fn find_revision(&self, id: RevisionId)
+    -> Result<Option<DeploymentRevision>, StoreError>;
 
     /// All revisions of a deployment, newest first (ties by the greater id first).
-    async fn list_revisions(&self, deployment: DeploymentId) -> Result<Vec<DeploymentRevision>, StoreError>;
+    async fn list_revisions(
+        &self,
+        deployment: DeploymentId,
+    ) -> Result<Vec<DeploymentRevision>, StoreError>;
 }

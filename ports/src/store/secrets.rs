@@ -38,7 +38,10 @@ pub trait SecretStore: Send + Sync {
 #[async_trait]
 pub trait LastGoodPayloadStore: Send + Sync {
     /// The payloads of the given deployments; those without one are left out.
-    async fn get_last_good_payloads(&self, deployments: &[DeploymentId]) -> Result<Vec<LastGoodPayload>, StoreError>;
+    async fn get_last_good_payloads(
+        &self,
+        deployments: &[DeploymentId],
+    ) -> Result<Vec<LastGoodPayload>, StoreError>;
 
     /// Inserts or replaces the payload of a deployment. A deployment that no
     /// longer exists MUST be ignored (it was undeployed meanwhile).

@@ -30,7 +30,11 @@ impl PageRequest {
     /// The first page of `limit` rows.
     #[must_use]
     pub const fn first(limit: u32) -> Self {
-        Self { limit, before: None, after: None }
+        Self {
+            limit,
+            before: None,
+            after: None,
+        }
     }
 }
 

@@ -26,7 +26,11 @@ pub trait TargetStore: Send + Sync {
     ///
     /// # Errors
     /// MUST return `NotFound` for an unknown id or one of another organization.
-    async fn get_target(&self, org: OrganizationId, id: TargetId) -> Result<DeploymentTarget, StoreError>;
+    async fn get_target(
+        &self,
+        org: OrganizationId,
+        id: TargetId,
+    ) -> Result<DeploymentTarget, StoreError>;
 
     /// Reads a target in any organization (agent authentication); `None` when absent.
     async fn find_target(&self, id: TargetId) -> Result<Option<DeploymentTarget>, StoreError>;
@@ -56,7 +60,11 @@ pub trait TargetStore: Send + Sync {
     ///
     /// # Errors
     /// MUST return `NotFound` for an unknown id.
-    async fn set_target_secret(&self, id: TargetId, secret: &TargetSecretHash) -> Result<(), StoreError>;
+    async fn set_target_secret(
+        &self,
+        id: TargetId,
+        secret: &TargetSecretHash,
+    ) -> Result<(), StoreError>;
 
     /// Records agent contact at `at` with `message`.
     /// MUST insert a heartbeat history row (and set `message_since`) only when
@@ -72,5 +80,9 @@ pub trait TargetStore: Send + Sync {
     ) -> Result<HeartbeatOutcome, StoreError>;
 
     /// Sets the reported agent version. An unknown target MUST be ignored.
-    async fn set_reported_agent_version(&self, id: TargetId, version: AgentVersionId) -> Result<(), StoreError>;
+    async fn set_reported_agent_version(
+        &self,
+        id: TargetId,
+        version: AgentVersionId,
+    ) -> Result<(), StoreError>;
 }

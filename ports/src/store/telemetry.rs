@@ -18,7 +18,10 @@ pub trait MetricsStore: Send + Sync {
 #[async_trait]
 pub trait LogStore: Send + Sync {
     /// Inserts workload log records, all or none.
-    async fn insert_deployment_logs(&self, records: &[DeploymentLogRecord]) -> Result<(), StoreError>;
+    async fn insert_deployment_logs(
+        &self,
+        records: &[DeploymentLogRecord],
+    ) -> Result<(), StoreError>;
 
     /// Inserts agent log records, all or none.
     async fn insert_target_logs(&self, records: &[TargetLogRecord]) -> Result<(), StoreError>;
@@ -32,5 +35,9 @@ pub trait LogStore: Send + Sync {
     ) -> Result<Vec<DeploymentLogRecord>, StoreError>;
 
     /// Agent logs of a target, newest `timestamp` first (ties by id).
-    async fn list_target_logs(&self, target: TargetId, page: PageRequest) -> Result<Vec<TargetLogRecord>, StoreError>;
+    async fn list_target_logs(
+        &self,
+        target: TargetId,
+        page: PageRequest,
+    ) -> Result<Vec<TargetLogRecord>, StoreError>;
 }

@@ -45,7 +45,10 @@ pub trait UserStore: Send + Sync {
     ) -> Result<Option<Membership>, StoreError>;
 
     /// All memberships of a user, oldest first.
-    async fn list_memberships_of_user(&self, user: UserAccountId) -> Result<Vec<Membership>, StoreError>;
+    async fn list_memberships_of_user(
+        &self,
+        user: UserAccountId,
+    ) -> Result<Vec<Membership>, StoreError>;
 
     /// All memberships of an organization, oldest first.
     async fn list_memberships_of_organization(
