@@ -17,7 +17,8 @@ pub use source::{ConfigSource, Layered, MapSource, ProcessEnv, read_dotenv};
 /// The agent release this build ships with: the default `HUB_AGENT_VERSION`.
 /// Our agents are released under this name (semver ≥ 2.7.0 as AP §4.4 asks,
 /// distinct from upstream's 2.7.x so both can be registered side by side).
-pub const SHIPPED_AGENT_VERSION: &str = "2.8.0";
+/// It is the workspace version, which the agents also report in `User-Agent`.
+pub const SHIPPED_AGENT_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Default `AGENT_DOCKER_IMAGE_REPOSITORY`: this project's published image.
 pub const DEFAULT_DOCKER_AGENT_IMAGE: &str = "ghcr.io/distr-rs/docker-agent";
