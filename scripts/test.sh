@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs every check CI runs, in the order CI runs them: formatting, clippy
-# with warnings denied, then the whole test suite including doc tests. Run
-# scripts/setup-test-env.sh once first so the PostgreSQL and Docker tiers
-# have what they need.
+# Runs every check CI runs, in the order CI runs them: machine set-up
+# (scripts/setup-test-env.sh: PostgreSQL binaries, compose plugin, test
+# images), formatting, clippy with warnings denied, then the whole test suite
+# including doc tests.
 #
 # The suite runs under `cargo test`, not nextest, on purpose: the real-Docker
 # tests serialise on in-process locks, and the PostgreSQL tests start one
@@ -27,6 +27,12 @@ step() {
     "$@"
     printf '==> %s: ok (%ss)\n' "$name" "$((SECONDS - start))"
 }
+
+# One command does all set-up: the environment script is idempotent and
+# quick once everything is in place. SKIP_SETUP=1 skips it.
+if [ "${SKIP_SETUP:-0}" != "1" ]; then
+    scripts/setup-test-env.sh
+fi
 
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-auto}"
 export RUST_BACKTRACE="${RUST_BACKTRACE:-1}"
