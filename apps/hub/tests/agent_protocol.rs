@@ -8,7 +8,6 @@
 
 mod agent_protocol {
     pub mod cases;
-    pub mod feed;
     pub mod support;
 }
 

@@ -26,7 +26,8 @@ use reqwest::header::{AUTHORIZATION, HeaderMap, USER_AGENT};
 use serde_json::Value;
 use tokio::sync::watch;
 
-use super::feed::{LocalFeed, WallClock};
+use distr_hub::changes::LocalChangeFeed;
+use distr_hub::clock::SystemClock;
 
 /// The agent version every new target gets.
 pub const HUB_AGENT_VERSION: &str = "2.7.1";
@@ -100,13 +101,13 @@ impl TestHub {
             rate_limits: Arc::new(RateLimits::new(config.rate_limit_enabled)),
             config: Arc::new(config),
             store: Arc::clone(&backend.store),
-            clock: Arc::new(WallClock),
+            clock: Arc::new(SystemClock::new()),
             cipher: Arc::new(distr_crypto::Aes256GcmCipher::new(
                 distr_crypto::random_bytes::<32>(),
             )),
             passwords: Arc::new(distr_crypto::Argon2PasswordHasher::new()),
             target_secrets: Arc::new(distr_crypto::Argon2TargetSecrets::new()),
-            changes: Arc::new(LocalFeed::default()),
+            changes: Arc::new(LocalChangeFeed::new()),
             shutdown: shutdown_rx,
         };
         let app = distr_hub::router::build_router(state.clone());
