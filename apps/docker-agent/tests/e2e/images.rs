@@ -51,6 +51,16 @@ async fn build() -> Artifacts {
     script(&workspace, "scripts/build-test-images.sh", &[], &[]).await;
     let agent = agent_bin.to_string_lossy().into_owned();
     let (repository, tag) = BASE_IMAGE.split_once(':').expect("tagged base image");
+    let references = [
+        BASE_IMAGE.to_owned(),
+        format!("{AGENT_REPOSITORY}:{AGENT_V1}"),
+        format!("{AGENT_REPOSITORY}:{AGENT_V2}"),
+        WEB_IMAGE.to_owned(),
+    ];
+    let mut before = Vec::new();
+    for reference in &references {
+        before.push(image_id(reference).await);
+    }
     script(
         &workspace,
         "scripts/build-agent-image.sh",
@@ -65,6 +75,16 @@ async fn build() -> Artifacts {
         traced_agent_image(version).await;
     }
     web_image().await;
+    // Every run rebuilds (the agent binary may have changed): drop the images
+    // the new ones replaced instead of piling up untagged ones. The engine
+    // refuses an image that is still tagged or in use, which then stays.
+    // Children first, so the old base has none left.
+    for (reference, old) in references.iter().zip(before).rev() {
+        let Some(old) = old else { continue };
+        if image_id(reference).await.as_ref() != Some(&old) {
+            let _ = run("docker", &["rmi", &old], &[], None).await;
+        }
+    }
     Artifacts { hub_bin }
 }
 
@@ -101,6 +121,17 @@ async fn hub_binary(workspace: &Path, agent_bin: &Path) -> PathBuf {
     .await;
     assert!(out.ok(), "cargo build -p distr-hub failed: {}", out.stderr);
     beside
+}
+
+async fn image_id(reference: &str) -> Option<String> {
+    let out = run(
+        "docker",
+        &["image", "inspect", "--format", "{{.Id}}", reference],
+        &[],
+        None,
+    )
+    .await;
+    out.ok().then(|| out.stdout.trim().to_owned())
 }
 
 async fn script(workspace: &Path, path: &str, args: &[&str], env: &[(&str, &str)]) {
