@@ -32,6 +32,8 @@ mod compose_lifecycle;
 mod failures;
 #[path = "e2e/faults.rs"]
 mod faults;
+#[path = "e2e/image.rs"]
+mod image;
 #[path = "e2e/registry.rs"]
 mod registry;
 #[path = "e2e/self_update.rs"]
