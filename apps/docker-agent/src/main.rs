@@ -61,6 +61,16 @@ async fn agent(env: AgentEnv) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// The release name reported in `User-Agent` (AP §6.2): the image's baked-in
+/// `DISTR_AGENT_VERSION_NAME` (the image tag), else this build's version.
+fn release_name() -> String {
+    std::env::var("DISTR_AGENT_VERSION_NAME")
+        .ok()
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_owned())
+}
+
 fn build_adapters(env: &AgentEnv) -> Result<DockerAdapters, String> {
     let hub = distr_hub_client::HubClient::new(distr_hub_client::HubClientConfig {
         target_id: env.target_id.clone(),
@@ -72,7 +82,7 @@ fn build_adapters(env: &AgentEnv) -> Result<DockerAdapters, String> {
         metrics_endpoint: env.metrics_endpoint.clone(),
         logs_endpoint: env.logs_endpoint.clone(),
         agent_logs_endpoint: env.agent_logs_endpoint.clone(),
-        user_agent_version: env!("CARGO_PKG_VERSION").to_owned(),
+        user_agent_version: release_name(),
         connect_timeout: distr_hub_client::HubClientConfig::DEFAULT_CONNECT_TIMEOUT,
         request_timeout: distr_hub_client::HubClientConfig::DEFAULT_REQUEST_TIMEOUT,
     })

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use distr_agent_core::{AgentTimings, MetricsTask, ProgressReporter};
 use distr_domain::agent::{DockerPlanInput, DockerRecord, plan_docker};
 use distr_domain::deployment::StatusType;
-use distr_domain::ids::RevisionId;
+use distr_domain::ids::{AgentVersionId, RevisionId};
 use distr_domain::protocol::AgentResource;
 
 use crate::DockerAdapters;
@@ -31,7 +31,15 @@ pub struct DockerReconciler {
     registry_configured: bool,
     progress: ProgressReporter,
     metrics: Mutex<MetricsTask>,
+    /// The version a self-update helper was started for, and when. The helper
+    /// replaces this container within seconds; starting another one every tick
+    /// meanwhile makes several helpers race to recreate `distr-agent-1`.
+    update_started: Mutex<Option<(AgentVersionId, tokio::time::Instant)>>,
 }
+
+/// How long to wait for a started self-update helper to replace this agent
+/// before trying again.
+pub const SELF_UPDATE_GRACE: std::time::Duration = std::time::Duration::from_secs(120);
 
 impl DockerReconciler {
     /// `own_version_id` is `DISTR_AGENT_VERSION_ID` (`""` disables
@@ -55,6 +63,7 @@ impl DockerReconciler {
             registry_configured: !registry_host.trim().is_empty(),
             progress,
             metrics: Mutex::new(metrics),
+            update_started: Mutex::new(None),
             adapters,
         }
     }
@@ -83,8 +92,18 @@ impl DockerReconciler {
             records: records.as_deref(),
             own_version_id: &self.own_version_id,
         });
-        if plan.self_update && self.self_update(desired).await {
-            return TickOutcome::SelfUpdated;
+        if plan.self_update {
+            if self.update_in_progress(desired.version.id) {
+                return TickOutcome::SelfUpdated;
+            }
+            if self.self_update(desired).await {
+                *self
+                    .update_started
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner) =
+                    Some((desired.version.id, tokio::time::Instant::now()));
+                return TickOutcome::SelfUpdated;
+            }
         }
         self.metrics
             .lock()
@@ -100,6 +119,17 @@ impl DockerReconciler {
             self.run_step(deployment, step).await;
         }
         TickOutcome::Reconciled
+    }
+
+    /// Whether a helper for `version` was started less than
+    /// [`SELF_UPDATE_GRACE`] ago.
+    fn update_in_progress(&self, version: AgentVersionId) -> bool {
+        self.update_started
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_some_and(|(started_for, at)| {
+                started_for == version && at.elapsed() < SELF_UPDATE_GRACE
+            })
     }
 
     /// AP §7.10; `true` when the helper started.

@@ -328,7 +328,27 @@ async fn application_type_must_match_the_target(app: TestApp) {
     assert_eq!(reply.slug(), "type-mismatch");
 }
 
+async fn deployments_created_together_get_distinct_compose_project_names(app: TestApp) {
+    let f = docker_fixture(&app).await;
+    let mut prefixes = std::collections::BTreeSet::new();
+    for _ in 0..3 {
+        let created = app
+            .put(
+                "/api/v1/deployments",
+                &f.org.admin.token,
+                deploy_body(&f, "A=1\n"),
+            )
+            .await;
+        assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+        let id = created.body["id"].as_str().unwrap().to_owned();
+        // The agent's compose project is `distr-<first 8 characters of the id>`.
+        prefixes.insert(id[..8].to_owned());
+    }
+    assert_eq!(prefixes.len(), 3, "project names collide: {prefixes:?}");
+}
+
 on_both_stores!(
+    deployments_created_together_get_distinct_compose_project_names,
     deployment_flow_creates_reads_updates_and_undeploys,
     deployments_outside_the_scope_are_not_found_and_readers_are_forbidden,
     unknown_secret_key_is_a_template_error_and_nothing_is_stored,

@@ -55,3 +55,25 @@ async fn a_failed_update_reports_on_the_first_deployment_and_continues() {
     assert_eq!(statuses.len(), 3);
     assert_eq!(h.runtime.apply_count(), 2);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_started_update_is_not_started_again_while_the_helper_takes_over() {
+    let h = Harness::with(Some(AgentVersionId::from_uuid(uuid::Uuid::new_v4())), "");
+    h.hub.set_resource(agent_resource(
+        AgentVersionId::from_uuid(uuid::Uuid::new_v4()),
+        vec![docker_deployment(DockerType::Compose)],
+    ));
+    h.hub.set_manifest(Ok("name: distr\n".to_owned()));
+    assert_eq!(h.tick().await, Some(TickOutcome::SelfUpdated));
+    assert_eq!(h.tick().await, Some(TickOutcome::SelfUpdated));
+    assert_eq!(h.updater.manifests().len(), 1, "one helper per version");
+    assert!(h.runtime.calls().is_empty());
+
+    tokio::time::advance(crate::reconciler::SELF_UPDATE_GRACE).await;
+    assert_eq!(h.tick().await, Some(TickOutcome::SelfUpdated));
+    assert_eq!(
+        h.updater.manifests().len(),
+        2,
+        "retried after the grace period"
+    );
+}

@@ -268,7 +268,9 @@ pub(super) async fn plan(
         None => (
             true,
             Deployment {
-                id: DeploymentId::from_uuid(uuid::Uuid::now_v7()),
+                // Random (v4), not time-ordered: the compose project name is the first
+                // 8 hex digits, which a v7 id shares with every id of the same minute.
+                id: DeploymentId::from_uuid(uuid::Uuid::new_v4()),
                 deployment_target_id: target.id,
                 application_id: app.id,
                 created_at: now,
