@@ -124,7 +124,23 @@ ensure_test_images() {
     fi
 }
 
+# Tools the docker-agent end-to-end tests use: `sqlite3` (to inspect and
+# adjust the Hub's database), Debian's distribution registry and `htpasswd`
+# (registry-auth case), `curl` (the customer's connect command).
+ensure_e2e_tools() {
+    local missing=()
+    command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
+    command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
+    [ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
+    command -v curl >/dev/null 2>&1 || missing+=(curl)
+    if [ "${#missing[@]}" -gt 0 ]; then
+        apt_install "${missing[@]}"
+    fi
+    log "e2e tools: sqlite3, htpasswd, docker-registry, curl present"
+}
+
 main() {
+    ensure_e2e_tools
     ensure_postgres_user
     ensure_postgres_binaries
     ensure_docker_engine
