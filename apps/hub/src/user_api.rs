@@ -2,6 +2,7 @@
 //! user JWTs or PATs, scoped per HS §3.3 (404 outside the caller's scope,
 //! 403 for visible objects the role may not change).
 
+mod agent_versions;
 mod applications;
 mod assemble;
 mod customers;
@@ -10,6 +11,7 @@ mod input;
 mod login;
 mod secrets;
 mod status;
+mod target_changes;
 mod targets;
 mod tokens;
 mod versions;
@@ -40,7 +42,13 @@ pub fn routes() -> Router<AppState> {
             "/deployment-targets",
             get(targets::list).post(targets::create),
         )
-        .route("/deployment-targets/{id}", get(targets::get_one))
+        .route(
+            "/deployment-targets/{id}",
+            get(targets::get_one)
+                .put(target_changes::update)
+                .delete(target_changes::delete),
+        )
+        .route("/agent-versions", get(agent_versions::list))
         .route("/deployments", put(deployments::put))
         .route(
             "/deployments/{id}",

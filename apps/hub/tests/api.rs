@@ -10,5 +10,6 @@ mod api {
     pub mod deployments;
     pub mod infra;
     pub mod settings;
+    pub mod target_changes;
     pub mod targets;
 }

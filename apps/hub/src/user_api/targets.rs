@@ -36,7 +36,7 @@ pub(super) async fn visible_target(
 
 #[derive(Deserialize)]
 pub(super) struct IdRef<T> {
-    id: T,
+    pub(super) id: T,
 }
 
 #[derive(Deserialize)]
@@ -59,7 +59,7 @@ pub(super) struct CreateTarget {
 }
 
 /// A Kubernetes quantity such as `100m`, `0.5`, `128Mi` or `1e3`.
-fn is_quantity(q: &str) -> bool {
+pub(super) fn is_quantity(q: &str) -> bool {
     let digits_end = q
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(q.len());
