@@ -6,9 +6,12 @@ mod agent_versions;
 mod applications;
 mod assemble;
 mod customers;
+mod deployment_history;
 mod deployments;
+mod export;
 mod input;
 mod login;
+mod paging;
 mod secrets;
 mod status;
 mod target_changes;
@@ -52,7 +55,17 @@ pub fn routes() -> Router<AppState> {
         .route("/deployments", put(deployments::put))
         .route(
             "/deployments/{id}",
-            get(deployments::get_one).delete(deployments::delete),
+            get(deployments::get_one)
+                .patch(deployment_history::patch)
+                .delete(deployments::delete),
+        )
+        .route(
+            "/deployments/{id}/revisions",
+            get(deployment_history::revisions),
         )
         .route("/deployments/{id}/status", get(status::list))
+        .route(
+            "/deployments/{id}/status/export",
+            get(deployment_history::status_export),
+        )
 }

@@ -7,6 +7,7 @@ mod api {
 
     pub mod applications;
     pub mod auth;
+    pub mod deployment_history;
     pub mod deployments;
     pub mod infra;
     pub mod settings;

@@ -52,7 +52,7 @@ pub(super) struct PutDeployment {
 }
 
 /// The view of one deployment on `target`.
-async fn view_of(
+pub(super) async fn view_of(
     state: &AppState,
     target: DeploymentTarget,
     id: DeploymentId,

@@ -8,13 +8,14 @@ use serde_json::{Value, json};
 
 use super::support::{COMPOSE, Org, TestApp, b64};
 
-struct Fixture {
-    org: Org,
-    target: String,
-    version: String,
+/// An organization with a docker application version and a customer-owned target.
+pub(super) struct Fixture {
+    pub org: Org,
+    pub target: String,
+    pub version: String,
 }
 
-async fn docker_fixture(app: &TestApp) -> Fixture {
+pub(super) async fn docker_fixture(app: &TestApp) -> Fixture {
     let org = app.org().await;
     let application = app
         .post(
@@ -45,7 +46,7 @@ async fn docker_fixture(app: &TestApp) -> Fixture {
     }
 }
 
-fn deploy_body(f: &Fixture, env: &str) -> Value {
+pub(super) fn deploy_body(f: &Fixture, env: &str) -> Value {
     json!({"deploymentTargetId": f.target, "applicationVersionId": f.version, "envFileData": b64(env)})
 }
 
