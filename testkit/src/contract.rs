@@ -173,6 +173,8 @@ macro_rules! store_contract_tests {
             telemetry::deployment_logs_page_with_cursor_without_loss,
             telemetry::target_logs_list_newest_first_and_page,
             telemetry::insert_target_logs_is_all_or_none,
+            telemetry::list_metrics_returns_the_range_oldest_first,
+            telemetry::list_log_resources_is_distinct_and_sorted,
             secrets::create_secret_rejects_duplicate_key_in_same_scope,
             secrets::same_secret_key_in_other_organization_is_allowed,
             secrets::list_secrets_returns_exactly_one_scope,

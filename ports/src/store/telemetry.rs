@@ -1,4 +1,5 @@
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use distr_domain::ids::{DeploymentId, TargetId};
 use distr_domain::telemetry::{DeploymentLogRecord, MetricsSample, TargetLogRecord};
 
@@ -12,6 +13,16 @@ pub trait MetricsStore: Send + Sync {
 
     /// The newest sample of each given target; targets without samples are left out.
     async fn latest_metrics(&self, targets: &[TargetId]) -> Result<Vec<MetricsSample>, StoreError>;
+
+    /// The samples of `target` with `from <= created_at < to`, oldest first
+    /// (ties by id). MUST leave out other targets' samples and samples
+    /// outside the range; an unknown target MUST give an empty list.
+    async fn list_metrics(
+        &self,
+        target: TargetId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<MetricsSample>, StoreError>;
 }
 
 /// Workload and agent logs.
@@ -33,6 +44,11 @@ pub trait LogStore: Send + Sync {
         resource: &str,
         page: PageRequest,
     ) -> Result<Vec<DeploymentLogRecord>, StoreError>;
+
+    /// The distinct `resource` names of a deployment's workload logs, sorted
+    /// ascending. MUST list each name once and leave out other deployments'.
+    async fn list_log_resources(&self, deployment: DeploymentId)
+    -> Result<Vec<String>, StoreError>;
 
     /// Agent logs of a target, newest `timestamp` first (ties by id).
     async fn list_target_logs(

@@ -200,3 +200,63 @@ pub async fn insert_target_logs_is_all_or_none(store: &dyn Store) {
             .is_empty()
     );
 }
+
+/// `list_metrics` gives one target's samples with `from <= created_at < to`, oldest first.
+pub async fn list_metrics_returns_the_range_oldest_first(store: &dyn Store) {
+    let org = seed::organization(store).await;
+    let target = seed::target(store, org.id, "t").await;
+    let other = seed::target(store, org.id, "other").await;
+    let samples: Vec<_> = [30, 10, 20, 40, 5]
+        .into_iter()
+        .map(|s| MetricsSampleBuilder::new(target.id, at_seconds(s)).build())
+        .collect();
+    for sample in &samples {
+        store.insert_metrics(sample).await.unwrap();
+    }
+    store
+        .insert_metrics(&MetricsSampleBuilder::new(other.id, at_seconds(20)).build())
+        .await
+        .unwrap();
+    let listed = store
+        .list_metrics(target.id, at_seconds(10), at_seconds(40))
+        .await
+        .unwrap();
+    let times: Vec<_> = listed.iter().map(|m| m.created_at).collect();
+    assert_eq!(times, [at_seconds(10), at_seconds(20), at_seconds(30)]);
+    assert!(listed.iter().all(|m| m.deployment_target_id == target.id));
+    let unknown = TargetId::from_uuid(fresh_uuid());
+    assert!(
+        store
+            .list_metrics(unknown, at_seconds(0), at_seconds(100))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+/// `list_log_resources` lists each resource of one deployment once, sorted.
+pub async fn list_log_resources_is_distinct_and_sorted(store: &dyn Store) {
+    let seeded = seed::deployment(store).await;
+    let (d, r) = (seeded.deployment.id, seeded.revision.id);
+    let (other, other_revision) = seed::deployment_on(store, &seeded.target, &seeded.version).await;
+    let records: Vec<_> = [("web", 1), ("db", 2), ("web", 3), ("Worker", 4)]
+        .into_iter()
+        .map(|(res, s)| DeploymentLogBuilder::new(d, r, res, at_seconds(s)).build())
+        .collect();
+    store.insert_deployment_logs(&records).await.unwrap();
+    store
+        .insert_deployment_logs(&[DeploymentLogBuilder::new(
+            other.id,
+            other_revision.id,
+            "cache",
+            at_seconds(5),
+        )
+        .build()])
+        .await
+        .unwrap();
+    assert_eq!(
+        store.list_log_resources(d).await.unwrap(),
+        ["Worker", "db", "web"]
+    );
+    assert!(store.list_log_resources(other.id).await.unwrap() == ["cache"]);
+}

@@ -1,6 +1,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use distr_domain::ids::{DeploymentId, LogRecordId, TargetId};
 use distr_domain::telemetry::{DeploymentLogRecord, MetricsSample, TargetLogRecord};
 use distr_ports::StoreError;
@@ -55,6 +56,26 @@ impl MetricsStore for MemoryStore {
                 .collect())
         })
     }
+
+    async fn list_metrics(
+        &self,
+        target: TargetId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<MetricsSample>, StoreError> {
+        self.read(|s| {
+            let mut rows: Vec<MetricsSample> = s
+                .metrics
+                .values()
+                .filter(|m| {
+                    m.deployment_target_id == target && m.created_at >= from && m.created_at < to
+                })
+                .cloned()
+                .collect();
+            rows.sort_by_key(|m| (m.created_at, m.id));
+            Ok(rows)
+        })
+    }
 }
 
 #[async_trait]
@@ -105,6 +126,21 @@ impl LogStore for MemoryStore {
                 .filter(|r| r.deployment_id == deployment && r.resource == resource)
                 .cloned();
             Ok(newest_first(rows, |r| (r.timestamp, r.id.as_uuid()), page))
+        })
+    }
+
+    async fn list_log_resources(
+        &self,
+        deployment: DeploymentId,
+    ) -> Result<Vec<String>, StoreError> {
+        self.read(|s| {
+            let names: BTreeSet<&str> = s
+                .deployment_logs
+                .values()
+                .filter(|r| r.deployment_id == deployment)
+                .map(|r| r.resource.as_str())
+                .collect();
+            Ok(names.into_iter().map(str::to_owned).collect())
         })
     }
 

@@ -1,4 +1,5 @@
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use distr_domain::ids::{DeploymentId, TargetId};
@@ -138,6 +139,26 @@ impl MetricsStore for SqlStore {
             rows.into_iter().map(TryInto::try_into).collect()
         })
     }
+
+    async fn list_metrics(
+        &self,
+        target: TargetId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<MetricsSample>, StoreError> {
+        let key = target.to_string();
+        with_conn!(self, |conn| {
+            let rows: Vec<MetricsRow> = m::table
+                .filter(m::deployment_target_id.eq(&key))
+                .filter(m::created_at.ge(micros(from)))
+                .filter(m::created_at.lt(micros(to)))
+                .select(MetricsRow::as_select())
+                .order((m::created_at.asc(), m::id.asc()))
+                .load(conn)
+                .await?;
+            rows.into_iter().map(TryInto::try_into).collect()
+        })
+    }
 }
 
 #[async_trait]
@@ -236,6 +257,25 @@ impl LogStore for SqlStore {
                 .load(conn)
                 .await?;
             rows.into_iter().map(TryInto::try_into).collect()
+        })
+    }
+
+    async fn list_log_resources(
+        &self,
+        deployment: DeploymentId,
+    ) -> Result<Vec<String>, StoreError> {
+        let key = deployment.to_string();
+        with_conn!(self, |conn| {
+            let mut names: Vec<String> = dl::table
+                .filter(dl::deployment_id.eq(&key))
+                .select(dl::resource)
+                .distinct()
+                .order(dl::resource.asc())
+                .load(conn)
+                .await?;
+            // Byte order on every backend, whatever the database collation.
+            names.sort();
+            Ok(names)
         })
     }
 
