@@ -12,6 +12,7 @@ pub mod duration;
 pub mod health;
 pub mod ids;
 pub mod manifest;
+pub mod metrics_series;
 pub mod names;
 pub mod organization;
 pub mod protocol;

@@ -7,14 +7,17 @@ mod applications;
 mod assemble;
 mod customers;
 mod deployment_history;
+mod deployment_logs;
 mod deployments;
 mod export;
 mod input;
 mod login;
+mod metrics;
 mod paging;
 mod secrets;
 mod status;
 mod target_changes;
+mod target_logs;
 mod targets;
 mod tokens;
 mod versions;
@@ -51,6 +54,13 @@ pub fn routes() -> Router<AppState> {
                 .put(target_changes::update)
                 .delete(target_changes::delete),
         )
+        .route("/deployment-targets/{id}/logs", get(target_logs::list))
+        .route(
+            "/deployment-targets/{id}/logs/export",
+            get(target_logs::export),
+        )
+        .route("/deployment-targets/{id}/metrics", get(metrics::series))
+        .route("/deployment-target-metrics", get(metrics::latest))
         .route("/agent-versions", get(agent_versions::list))
         .route("/deployments", put(deployments::put))
         .route(
@@ -67,5 +77,14 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/deployments/{id}/status/export",
             get(deployment_history::status_export),
+        )
+        .route("/deployments/{id}/logs", get(deployment_logs::list))
+        .route(
+            "/deployments/{id}/logs/export",
+            get(deployment_logs::export),
+        )
+        .route(
+            "/deployments/{id}/logs/resources",
+            get(deployment_logs::resources),
         )
 }

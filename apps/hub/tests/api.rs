@@ -13,4 +13,5 @@ mod api {
     pub mod settings;
     pub mod target_changes;
     pub mod targets;
+    pub mod telemetry;
 }

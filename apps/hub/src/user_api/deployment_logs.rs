@@ -1,0 +1,120 @@
+//! Workload logs of a deployment (HS §3.4-3.6): one resource's records,
+//! paginated or exported as text, and the distinct resource names.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use distr_domain::ids::{DeploymentId, LogRecordId, RevisionId};
+use distr_domain::telemetry::DeploymentLogRecord;
+use distr_ports::store::Cursor;
+use serde::Serialize;
+
+use super::deployments::find_visible;
+use super::export::{collect_newest, line, text_response};
+use super::paging::{finish, page_request, page_response, probe};
+use super::views::ts;
+use crate::auth::UserPrincipal;
+use crate::problem::ApiError;
+use crate::state::AppState;
+
+/// A workload log record (HS §3.6).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct LogView {
+    id: LogRecordId,
+    deployment_id: DeploymentId,
+    deployment_revision_id: RevisionId,
+    resource: String,
+    #[serde(serialize_with = "ts")]
+    timestamp: DateTime<Utc>,
+    severity: String,
+    body: String,
+}
+
+const fn position(r: &DeploymentLogRecord) -> Cursor {
+    Cursor {
+        time: r.timestamp,
+        id: r.id.as_uuid(),
+    }
+}
+
+fn resource(query: &HashMap<String, String>) -> Result<&str, ApiError> {
+    query
+        .get("resource")
+        .map(String::as_str)
+        .filter(|r| !r.is_empty())
+        .ok_or_else(|| ApiError::bad_request("the resource query parameter is required"))
+}
+
+pub(super) async fn list(
+    State(state): State<AppState>,
+    principal: UserPrincipal,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let page = page_request(&query)?;
+    let resource = resource(&query)?;
+    let (deployment, _) = find_visible(&state, &principal, &id).await?;
+    let rows = state
+        .store
+        .list_deployment_logs(deployment.id, resource, probe(page))
+        .await?;
+    let records = finish(rows, &page, position);
+    let views: Vec<LogView> = records
+        .rows
+        .into_iter()
+        .map(|r| LogView {
+            id: r.id,
+            deployment_id: r.deployment_id,
+            deployment_revision_id: r.deployment_revision_id,
+            resource: r.resource,
+            timestamp: r.timestamp,
+            severity: r.severity,
+            body: r.body,
+        })
+        .collect();
+    let path = format!("/api/v1/deployments/{}/logs", deployment.id);
+    Ok(page_response(
+        views,
+        records.next,
+        &path,
+        &page,
+        &query,
+        &["resource"],
+    ))
+}
+
+pub(super) async fn export(
+    State(state): State<AppState>,
+    principal: UserPrincipal,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let resource = resource(&query)?;
+    let (deployment, _) = find_visible(&state, &principal, &id).await?;
+    let store = state.store.as_ref();
+    let (rows, truncated) = collect_newest(
+        state.config.export_max_rows,
+        |page| store.list_deployment_logs(deployment.id, resource, page),
+        position,
+    )
+    .await?;
+    let lines = rows
+        .iter()
+        .map(|r| line(r.timestamp, &r.severity, &r.body))
+        .collect();
+    let filename = format!("deployment-{}-logs.txt", deployment.id);
+    Ok(text_response(lines, truncated, &filename))
+}
+
+pub(super) async fn resources(
+    State(state): State<AppState>,
+    principal: UserPrincipal,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<String>>, ApiError> {
+    let (deployment, _) = find_visible(&state, &principal, &id).await?;
+    Ok(Json(state.store.list_log_resources(deployment.id).await?))
+}

@@ -1,0 +1,204 @@
+//! Target metrics (HS §3.6): `GET /deployment-target-metrics`, the latest
+//! sample of each visible target with metrics enabled, and
+//! `GET /deployment-targets/{id}/metrics?from&to&points`, bucket averages.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use chrono::{DateTime, TimeDelta, Utc};
+use distr_domain::ids::TargetId;
+use distr_domain::metrics_series::{MetricsPoint, bucket_metrics, step_seconds};
+use distr_domain::telemetry::MetricsSample;
+use serde::Serialize;
+
+use super::parse_id;
+use super::targets::visible_target;
+use super::views::ts;
+use crate::auth::UserPrincipal;
+use crate::problem::ApiError;
+use crate::state::AppState;
+
+/// Default and largest number of points (HS §3.6).
+const DEFAULT_POINTS: u32 = 120;
+const MAX_POINTS: u32 = 1000;
+
+/// The newest sample of one target.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct LatestView {
+    deployment_target_id: TargetId,
+    #[serde(serialize_with = "ts")]
+    created_at: DateTime<Utc>,
+    cpu_cores_millis: i64,
+    cpu_usage: f64,
+    memory_bytes: i64,
+    memory_usage: f64,
+}
+
+impl From<MetricsSample> for LatestView {
+    fn from(m: MetricsSample) -> Self {
+        Self {
+            deployment_target_id: m.deployment_target_id,
+            created_at: m.created_at,
+            cpu_cores_millis: m.cpu_cores_millis,
+            cpu_usage: m.cpu_usage,
+            memory_bytes: m.memory_bytes,
+            memory_usage: m.memory_usage,
+        }
+    }
+}
+
+pub(super) async fn latest(
+    State(state): State<AppState>,
+    principal: UserPrincipal,
+) -> Result<Json<Vec<LatestView>>, ApiError> {
+    let targets = state
+        .store
+        .list_targets(
+            principal.organization_id,
+            principal.customer_organization_id,
+        )
+        .await?;
+    let ids: Vec<TargetId> = targets
+        .iter()
+        .filter(|t| t.metrics_enabled && principal.can_see(t.customer_organization_id))
+        .map(|t| t.id)
+        .collect();
+    let samples = state.store.latest_metrics(&ids).await?;
+    // Keep the target listing's order.
+    let mut by_target: HashMap<TargetId, MetricsSample> = samples
+        .into_iter()
+        .map(|m| (m.deployment_target_id, m))
+        .collect();
+    Ok(Json(
+        ids.iter()
+            .filter_map(|id| by_target.remove(id))
+            .map(LatestView::from)
+            .collect(),
+    ))
+}
+
+/// One bucket of the series.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct PointView {
+    #[serde(serialize_with = "ts")]
+    time: DateTime<Utc>,
+    cpu_usage: f64,
+    memory_usage: f64,
+    cpu_cores_millis: i64,
+    memory_bytes: i64,
+}
+
+impl From<MetricsPoint> for PointView {
+    fn from(p: MetricsPoint) -> Self {
+        Self {
+            time: p.time,
+            cpu_usage: p.cpu_usage,
+            memory_usage: p.memory_usage,
+            cpu_cores_millis: p.cpu_cores_millis,
+            memory_bytes: p.memory_bytes,
+        }
+    }
+}
+
+/// The series answer.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct SeriesView {
+    #[serde(serialize_with = "ts")]
+    from: DateTime<Utc>,
+    #[serde(serialize_with = "ts")]
+    to: DateTime<Utc>,
+    step_seconds: i64,
+    samples: Vec<PointView>,
+}
+
+fn time(query: &HashMap<String, String>, name: &str) -> Result<Option<DateTime<Utc>>, ApiError> {
+    query
+        .get(name)
+        .map(|raw| {
+            DateTime::parse_from_rfc3339(raw)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(|_| ApiError::bad_request(format!("{name} must be an RFC 3339 time")))
+        })
+        .transpose()
+}
+
+/// `from`, `to` and `points`, with the defaults: the last hour, 120 points.
+fn range(
+    query: &HashMap<String, String>,
+    now: DateTime<Utc>,
+) -> Result<(DateTime<Utc>, DateTime<Utc>, u32), ApiError> {
+    let to = time(query, "to")?.unwrap_or(now);
+    let from = time(query, "from")?.unwrap_or(to - TimeDelta::hours(1));
+    if from >= to {
+        return Err(ApiError::bad_request("from must be before to"));
+    }
+    let points = match query.get("points") {
+        None => DEFAULT_POINTS,
+        Some(raw) => raw
+            .parse::<u32>()
+            .ok()
+            .filter(|p| (1..=MAX_POINTS).contains(p))
+            .ok_or_else(|| ApiError::bad_request("points must be an integer from 1 to 1000"))?,
+    };
+    Ok((from, to, points))
+}
+
+pub(super) async fn series(
+    State(state): State<AppState>,
+    principal: UserPrincipal,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Json<SeriesView>, ApiError> {
+    let (from, to, points) = range(&query, state.clock.now())?;
+    let target = visible_target(&state, &principal, parse_id(&id)?).await?;
+    let samples = state.store.list_metrics(target.id, from, to).await?;
+    let step = step_seconds(from, to, points);
+    Ok(Json(SeriesView {
+        from,
+        to,
+        step_seconds: step,
+        samples: bucket_metrics(&samples, from, to, step)
+            .into_iter()
+            .map(PointView::from)
+            .collect(),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn range_defaults_to_the_last_hour_in_120_points() {
+        let now = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+        let (from, to, points) = range(&HashMap::new(), now).unwrap();
+        assert_eq!((to - from, to, points), (TimeDelta::hours(1), now, 120));
+    }
+
+    #[test]
+    fn malformed_or_inverted_ranges_are_refused() {
+        let now = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+        for bad in [
+            query(&[("points", "0")]),
+            query(&[("points", "1001")]),
+            query(&[("from", "yesterday")]),
+            query(&[
+                ("from", "2030-01-01T00:00:00Z"),
+                ("to", "2029-01-01T00:00:00Z"),
+            ]),
+        ] {
+            assert!(range(&bad, now).is_err(), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! Agent logs of a target (HS §3.4-3.6): `GET /deployment-targets/{id}/logs`
+//! paginated, and `/logs/export` as text.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use distr_domain::ids::LogRecordId;
+use distr_domain::telemetry::TargetLogRecord;
+use distr_ports::store::Cursor;
+use serde::Serialize;
+
+use super::export::{collect_newest, line, text_response};
+use super::paging::{finish, page_request, page_response, probe};
+use super::parse_id;
+use super::targets::visible_target;
+use super::views::ts;
+use crate::auth::UserPrincipal;
+use crate::problem::ApiError;
+use crate::state::AppState;
+
+/// An agent log record (HS §3.6).
+#[derive(Debug, Serialize)]
+pub(super) struct TargetLogView {
+    id: LogRecordId,
+    #[serde(serialize_with = "ts")]
+    timestamp: DateTime<Utc>,
+    severity: String,
+    body: String,
+}
+
+const fn position(r: &TargetLogRecord) -> Cursor {
+    Cursor {
+        time: r.timestamp,
+        id: r.id.as_uuid(),
+    }
+}
+
+pub(super) async fn list(
+    State(state): State<AppState>,
+    principal: UserPrincipal,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let page = page_request(&query)?;
+    let target = visible_target(&state, &principal, parse_id(&id)?).await?;
+    let rows = state.store.list_target_logs(target.id, probe(page)).await?;
+    let records = finish(rows, &page, position);
+    let views: Vec<TargetLogView> = records
+        .rows
+        .into_iter()
+        .map(|r| TargetLogView {
+            id: r.id,
+            timestamp: r.timestamp,
+            severity: r.severity,
+            body: r.body,
+        })
+        .collect();
+    let path = format!("/api/v1/deployment-targets/{}/logs", target.id);
+    Ok(page_response(
+        views,
+        records.next,
+        &path,
+        &page,
+        &query,
+        &[],
+    ))
+}
+
+pub(super) async fn export(
+    State(state): State<AppState>,
+    principal: UserPrincipal,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let target = visible_target(&state, &principal, parse_id(&id)?).await?;
+    let store = state.store.as_ref();
+    let (rows, truncated) = collect_newest(
+        state.config.export_max_rows,
+        |page| store.list_target_logs(target.id, page),
+        position,
+    )
+    .await?;
+    let lines = rows
+        .iter()
+        .map(|r| line(r.timestamp, &r.severity, &r.body))
+        .collect();
+    let filename = format!("deployment-target-{}-logs.txt", target.id);
+    Ok(text_response(lines, truncated, &filename))
+}
