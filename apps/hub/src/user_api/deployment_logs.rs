@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::deployments::find_visible;
 use super::export::{collect_newest, line, text_response};
-use super::paging::{finish, page_request, page_response, probe};
+use super::paging::{fetch_page, page_request, page_response};
 use super::views::ts;
 use crate::auth::UserPrincipal;
 use crate::problem::ApiError;
@@ -58,11 +58,13 @@ pub(super) async fn list(
     let page = page_request(&query)?;
     let resource = resource(&query)?;
     let (deployment, _) = find_visible(&state, &principal, &id).await?;
-    let rows = state
-        .store
-        .list_deployment_logs(deployment.id, resource, probe(page))
-        .await?;
-    let records = finish(rows, &page, position);
+    let store = state.store.as_ref();
+    let records = fetch_page(
+        page,
+        |p| store.list_deployment_logs(deployment.id, resource, p),
+        position,
+    )
+    .await?;
     let views: Vec<LogView> = records
         .rows
         .into_iter()

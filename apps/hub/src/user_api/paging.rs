@@ -3,6 +3,7 @@
 //! rows exist. Shared by the status, revision and log lists.
 
 use std::collections::HashMap;
+use std::future::Future;
 
 use axum::Json;
 use axum::http::{HeaderValue, header};
@@ -10,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
+use distr_ports::StoreError;
 use distr_ports::store::{Cursor, PageRequest};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
@@ -82,20 +84,43 @@ pub(super) struct Page<T> {
     pub next: Option<Cursor>,
 }
 
-/// The request to send to a store: one extra row tells whether an older page exists.
-pub(super) const fn probe(page: PageRequest) -> PageRequest {
-    PageRequest {
-        limit: page.limit + 1,
+/// Reads one page from a newest-first store listing. One extra row tells
+/// whether an older page exists; at the largest page size, which the store
+/// ports cap, a one-row look past the page does.
+pub(super) async fn fetch_page<T, F, Fut>(
+    page: PageRequest,
+    mut fetch: F,
+    position: impl Fn(&T) -> Cursor,
+) -> Result<Page<T>, ApiError>
+where
+    F: FnMut(PageRequest) -> Fut,
+    Fut: Future<Output = Result<Vec<T>, StoreError>>,
+{
+    let probe = PageRequest {
+        limit: (page.limit + 1).min(MAX_LIMIT),
         ..page
+    };
+    let rows = fetch(probe).await?;
+    if rows.len() > limit_len(&page) || page.limit < MAX_LIMIT {
+        return Ok(finish(rows, &page, position));
     }
+    let Some(last) = rows.last().map(&position) else {
+        return Ok(Page { rows, next: None });
+    };
+    let beyond = PageRequest {
+        limit: 1,
+        before: Some(last),
+        after: page.after,
+    };
+    let more = rows.len() == limit_len(&page) && !fetch(beyond).await?.is_empty();
+    Ok(Page {
+        rows,
+        next: more.then_some(last),
+    })
 }
 
-/// Trims the rows a [`probe`] returned to the page.
-pub(super) fn finish<T>(
-    mut rows: Vec<T>,
-    page: &PageRequest,
-    position: impl Fn(&T) -> Cursor,
-) -> Page<T> {
+/// Trims the rows of a one-row-longer request to the page.
+fn finish<T>(mut rows: Vec<T>, page: &PageRequest, position: impl Fn(&T) -> Cursor) -> Page<T> {
     let more = rows.len() > limit_len(page);
     rows.truncate(limit_len(page));
     let next = rows.last().filter(|_| more).map(position);
@@ -172,6 +197,39 @@ mod tests {
             assert!(page_request(&query).is_err(), "{bad}");
         }
         assert_eq!(page_request(&HashMap::new()).unwrap().limit, 25);
+    }
+
+    #[tokio::test]
+    async fn a_full_page_of_one_hundred_still_links_to_older_rows() {
+        let rows: Vec<Cursor> = (0..150u128)
+            .rev()
+            .map(|i| Cursor {
+                time: DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
+                id: Uuid::from_u128(i),
+            })
+            .collect();
+        // Like the stores: at most 100 rows per call.
+        let fetch = |p: PageRequest| {
+            let out: Vec<Cursor> = rows
+                .iter()
+                .filter(|c| p.before.is_none_or(|b| (c.time, c.id) < (b.time, b.id)))
+                .take(p.limit.min(100) as usize)
+                .copied()
+                .collect();
+            async move { Ok::<_, StoreError>(out) }
+        };
+        let first = fetch_page(PageRequest::first(100), fetch, |c| *c)
+            .await
+            .unwrap();
+        assert_eq!(first.rows, rows[..100]);
+        assert_eq!(first.next, Some(rows[99]));
+        let page = PageRequest {
+            before: first.next,
+            ..PageRequest::first(100)
+        };
+        let second = fetch_page(page, fetch, |c| *c).await.unwrap();
+        assert_eq!(second.rows, rows[100..]);
+        assert_eq!(second.next, None);
     }
 
     #[test]

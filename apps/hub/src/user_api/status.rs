@@ -9,7 +9,7 @@ use distr_ports::store::Cursor;
 
 use super::assemble::{Redactions, status_view};
 use super::deployments::find_visible;
-use super::paging::{finish, page_request, page_response, probe};
+use super::paging::{fetch_page, page_request, page_response};
 use crate::auth::UserPrincipal;
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -22,14 +22,16 @@ pub(super) async fn list(
 ) -> Result<Response, ApiError> {
     let page = page_request(&query)?;
     let (deployment, target) = find_visible(&state, &principal, &id).await?;
-    let records = state
-        .store
-        .list_statuses(deployment.id, probe(page))
-        .await?;
-    let records = finish(records, &page, |r| Cursor {
-        time: r.last_reported_at,
-        id: r.id.as_uuid(),
-    });
+    let store = state.store.as_ref();
+    let records = fetch_page(
+        page,
+        |p| store.list_statuses(deployment.id, p),
+        |r| Cursor {
+            time: r.last_reported_at,
+            id: r.id.as_uuid(),
+        },
+    )
+    .await?;
     let mut redactions = Redactions::default();
     let mut out = Vec::with_capacity(records.rows.len());
     for record in &records.rows {

@@ -12,7 +12,7 @@ use distr_ports::store::Cursor;
 use serde::Serialize;
 
 use super::export::{collect_newest, line, text_response};
-use super::paging::{finish, page_request, page_response, probe};
+use super::paging::{fetch_page, page_request, page_response};
 use super::parse_id;
 use super::targets::visible_target;
 use super::views::ts;
@@ -45,8 +45,8 @@ pub(super) async fn list(
 ) -> Result<Response, ApiError> {
     let page = page_request(&query)?;
     let target = visible_target(&state, &principal, parse_id(&id)?).await?;
-    let rows = state.store.list_target_logs(target.id, probe(page)).await?;
-    let records = finish(rows, &page, position);
+    let store = state.store.as_ref();
+    let records = fetch_page(page, |p| store.list_target_logs(target.id, p), position).await?;
     let views: Vec<TargetLogView> = records
         .rows
         .into_iter()
