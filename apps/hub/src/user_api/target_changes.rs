@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use distr_domain::ids::AgentVersionId;
+use distr_domain::ids::{AgentVersionId, CustomerOrganizationId};
 use distr_domain::names::Name;
 use distr_domain::target::{AgentResources, DeploymentTarget, KubernetesScope, TargetKind};
 use serde::Deserialize;
@@ -39,6 +39,8 @@ pub(super) struct UpdateTarget {
     namespace: Option<String>,
     #[serde(default)]
     scope: Option<String>,
+    #[serde(default)]
+    customer_organization: Option<IdRef<CustomerOrganizationId>>,
 }
 
 /// Pointers of immutable fields the body tries to change.
@@ -58,6 +60,13 @@ fn immutable_changes(target: &DeploymentTarget, body: &UpdateTarget) -> Vec<&'st
     }
     if body.scope.is_some() && body.scope.as_deref() != scope {
         changed.push("/scope");
+    }
+    if body
+        .customer_organization
+        .as_ref()
+        .is_some_and(|c| Some(c.id) != target.customer_organization_id)
+    {
+        changed.push("/customerOrganization/id");
     }
     changed
 }
@@ -93,7 +102,7 @@ pub(super) async fn update(
         let mut err = ApiError::new(
             StatusCode::BAD_REQUEST,
             "immutable-field",
-            "type, namespace and scope cannot change",
+            "the owner, type, namespace and scope cannot change",
         );
         for pointer in immutable {
             err.push_field(pointer, "immutable");

@@ -49,6 +49,18 @@ async fn target_update_changes_only_mutable_fields_and_wakes_the_agent(app: Test
     let reply = app.put(&path, &org.admin.token, immutable).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert_eq!(reply.slug(), "immutable-field");
+    let owner = json!({"name": "x", "customerOrganization": {"id": org.other_customer}});
+    let reply = app.put(&path, &org.admin.token, owner).await;
+    assert_eq!(reply.slug(), "immutable-field");
+    assert_eq!(
+        reply.body["errors"][0]["pointer"],
+        "/customerOrganization/id"
+    );
+    let same_owner = json!({"name": "renamed", "customerOrganization": {"id": org.customer}});
+    assert_eq!(
+        app.put(&path, &org.admin.token, same_owner).await.status,
+        StatusCode::OK
+    );
     let unknown = json!({"name": "x", "agentVersion": {"id": uuid::Uuid::now_v7()}});
     let reply = app.put(&path, &org.admin.token, unknown).await;
     assert_eq!(reply.body["errors"][0]["pointer"], "/agentVersion/id");
