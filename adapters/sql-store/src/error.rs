@@ -142,6 +142,15 @@ fn primary_key_label(constraint: &str, message: &str) -> String {
     }
 }
 
+/// `NotFound` when an `UPDATE` or `DELETE` touched no row.
+pub(crate) fn not_found_if_none(count: usize) -> Result<(), Fail> {
+    if count == 0 {
+        Err(StoreError::NotFound.into())
+    } else {
+        Ok(())
+    }
+}
+
 /// A stored value that does not decode.
 pub(crate) fn corrupt(what: impl std::fmt::Display) -> Fail {
     Fail(StoreError::Corrupt(what.to_string()))

@@ -8,7 +8,7 @@ use distr_ports::StoreError;
 use distr_ports::store::AccessTokenStore;
 
 use crate::convert::{id, micros, opt_micros, opt_time, time};
-use crate::error::{Fail, corrupt};
+use crate::error::{Fail, corrupt, not_found_if_none};
 use crate::open::SqlStore;
 use crate::schema::access_tokens;
 
@@ -119,11 +119,7 @@ impl AccessTokenStore for SqlStore {
             )
             .execute(conn)
             .await?;
-            if deleted == 0 {
-                Err(StoreError::NotFound.into())
-            } else {
-                Ok(())
-            }
+            not_found_if_none(deleted)
         })
     }
 

@@ -7,7 +7,7 @@ use distr_ports::StoreError;
 use distr_ports::store::DeploymentStore;
 
 use crate::convert::{id, micros, opt_id, opt_text, parse, time};
-use crate::error::Fail;
+use crate::error::{Fail, not_found_if_none};
 use crate::open::SqlStore;
 use crate::schema::{deployment_revisions as r, deployments as d};
 
@@ -93,14 +93,6 @@ impl TryFrom<RevisionRow> for DeploymentRevision {
 
 fn revisions_of(rows: Vec<RevisionRow>) -> Result<Vec<DeploymentRevision>, Fail> {
     rows.into_iter().map(TryInto::try_into).collect()
-}
-
-fn not_found_if_none(count: usize) -> Result<(), Fail> {
-    if count == 0 {
-        Err(StoreError::NotFound.into())
-    } else {
-        Ok(())
-    }
 }
 
 #[async_trait]

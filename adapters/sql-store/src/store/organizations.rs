@@ -7,7 +7,7 @@ use distr_ports::StoreError;
 use distr_ports::store::OrganizationStore;
 
 use crate::convert::{id, micros, name, time};
-use crate::error::Fail;
+use crate::error::{Fail, not_found_if_none};
 use crate::open::SqlStore;
 use crate::schema::organizations;
 
@@ -94,11 +94,7 @@ impl OrganizationStore for SqlStore {
                 ))
                 .execute(conn)
                 .await?;
-            if updated == 0 {
-                Err(StoreError::NotFound.into())
-            } else {
-                Ok(())
-            }
+            not_found_if_none(updated)
         })
     }
 

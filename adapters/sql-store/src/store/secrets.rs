@@ -8,7 +8,7 @@ use distr_ports::StoreError;
 use distr_ports::store::{LastGoodPayloadStore, SecretStore};
 
 use crate::convert::{id, micros, opt_id, opt_text, time};
-use crate::error::{Fail, classify, corrupt, is_foreign_key_violation};
+use crate::error::{Fail, classify, corrupt, is_foreign_key_violation, not_found_if_none};
 use crate::open::SqlStore;
 use crate::schema::{last_good_payloads as lg, secrets as s};
 
@@ -74,14 +74,6 @@ impl TryFrom<PayloadRow> for LastGoodPayload {
             payload_ciphertext: row.payload_ciphertext,
             updated_at: time(row.updated_at)?,
         })
-    }
-}
-
-fn not_found_if_none(count: usize) -> Result<(), Fail> {
-    if count == 0 {
-        Err(StoreError::NotFound.into())
-    } else {
-        Ok(())
     }
 }
 

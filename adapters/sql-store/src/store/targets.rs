@@ -10,7 +10,7 @@ use distr_ports::StoreError;
 use distr_ports::store::{HeartbeatOutcome, TargetStore};
 
 use crate::convert::{id, micros, name, opt_id, opt_micros, opt_text, parse, time};
-use crate::error::{Fail, corrupt};
+use crate::error::{Fail, corrupt, not_found_if_none};
 use crate::open::SqlStore;
 use crate::schema::deployment_targets as t;
 
@@ -135,14 +135,6 @@ impl TryFrom<TargetRow> for DeploymentTarget {
             secret,
             heartbeat,
         })
-    }
-}
-
-fn not_found_if_none(count: usize) -> Result<(), Fail> {
-    if count == 0 {
-        Err(StoreError::NotFound.into())
-    } else {
-        Ok(())
     }
 }
 

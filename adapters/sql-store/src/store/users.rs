@@ -9,7 +9,7 @@ use distr_ports::StoreError;
 use distr_ports::store::UserStore;
 
 use crate::convert::{id, micros, name, opt_id, opt_micros, opt_text, opt_time, parse, time};
-use crate::error::{Fail, corrupt};
+use crate::error::{Fail, corrupt, not_found_if_none};
 use crate::open::SqlStore;
 use crate::schema::{memberships, user_accounts};
 
@@ -134,11 +134,7 @@ impl UserStore for SqlStore {
                 ))
                 .execute(conn)
                 .await?;
-            if updated == 0 {
-                Err(StoreError::NotFound.into())
-            } else {
-                Ok(())
-            }
+            not_found_if_none(updated)
         })
     }
 
@@ -229,11 +225,7 @@ impl UserStore for SqlStore {
                 ))
                 .execute(conn)
                 .await?;
-            if updated == 0 {
-                Err(StoreError::NotFound.into())
-            } else {
-                Ok(())
-            }
+            not_found_if_none(updated)
         })
     }
 }
