@@ -7,6 +7,7 @@ mod customers;
 mod deployments;
 mod heartbeat;
 mod organizations;
+mod paging;
 mod secrets;
 mod settings;
 mod statuses;

@@ -7,7 +7,8 @@ use distr_domain::ids::{DeploymentId, RevisionId, StatusId};
 use distr_ports::StoreError;
 use distr_ports::store::{PageRequest, StatusStore};
 
-use crate::convert::{id, micros, page_limit, time};
+use super::paging::newest_first_page;
+use crate::convert::{id, micros, time};
 use crate::dialect::Dialect;
 use crate::error::{Fail, corrupt};
 use crate::open::SqlStore;
@@ -158,25 +159,12 @@ impl StatusStore for SqlStore {
     ) -> Result<Vec<StatusRecord>, StoreError> {
         let key = deployment.to_string();
         with_conn!(self, |conn| {
-            let mut query = s::table
+            let query = s::table
                 .inner_join(r::table)
                 .filter(r::deployment_id.eq(&key))
                 .select(StatusRow::as_select())
                 .into_boxed();
-            if let Some(cursor) = page.before {
-                let (t, cursor_id) = (micros(cursor.time), cursor.id.to_string());
-                query = query.filter(
-                    s::last_reported_at
-                        .lt(t)
-                        .or(s::last_reported_at.eq(t).and(s::id.lt(cursor_id))),
-                );
-            }
-            if let Some(after) = page.after {
-                query = query.filter(s::last_reported_at.gt(micros(after)));
-            }
-            let rows: Vec<StatusRow> = query
-                .order((s::last_reported_at.desc(), s::id.desc()))
-                .limit(page_limit(page.limit))
+            let rows: Vec<StatusRow> = newest_first_page!(query, s::last_reported_at, s::id, page)
                 .load(conn)
                 .await?;
             rows.into_iter().map(TryInto::try_into).collect()

@@ -7,7 +7,8 @@ use distr_domain::telemetry::{DeploymentLogRecord, MetricsSample, TargetLogRecor
 use distr_ports::StoreError;
 use distr_ports::store::{LogStore, MetricsStore, PageRequest};
 
-use crate::convert::{id, micros, page_limit, time};
+use super::paging::newest_first_page;
+use crate::convert::{id, micros, time};
 use crate::error::Fail;
 use crate::open::SqlStore;
 use crate::schema::{
@@ -235,27 +236,15 @@ impl LogStore for SqlStore {
     ) -> Result<Vec<DeploymentLogRecord>, StoreError> {
         let key = deployment.to_string();
         with_conn!(self, |conn| {
-            let mut query = dl::table
+            let query = dl::table
                 .filter(dl::deployment_id.eq(&key))
                 .filter(dl::resource.eq(resource))
                 .select(DeploymentLogRow::as_select())
                 .into_boxed();
-            if let Some(cursor) = page.before {
-                let (at, cursor_id) = (micros(cursor.time), cursor.id.to_string());
-                query = query.filter(
-                    dl::timestamp
-                        .lt(at)
-                        .or(dl::timestamp.eq(at).and(dl::id.lt(cursor_id))),
-                );
-            }
-            if let Some(after) = page.after {
-                query = query.filter(dl::timestamp.gt(micros(after)));
-            }
-            let rows: Vec<DeploymentLogRow> = query
-                .order((dl::timestamp.desc(), dl::id.desc()))
-                .limit(page_limit(page.limit))
-                .load(conn)
-                .await?;
+            let rows: Vec<DeploymentLogRow> =
+                newest_first_page!(query, dl::timestamp, dl::id, page)
+                    .load(conn)
+                    .await?;
             rows.into_iter().map(TryInto::try_into).collect()
         })
     }
@@ -286,24 +275,11 @@ impl LogStore for SqlStore {
     ) -> Result<Vec<TargetLogRecord>, StoreError> {
         let key = target.to_string();
         with_conn!(self, |conn| {
-            let mut query = tl::table
+            let query = tl::table
                 .filter(tl::deployment_target_id.eq(&key))
                 .select(TargetLogRow::as_select())
                 .into_boxed();
-            if let Some(cursor) = page.before {
-                let (at, cursor_id) = (micros(cursor.time), cursor.id.to_string());
-                query = query.filter(
-                    tl::timestamp
-                        .lt(at)
-                        .or(tl::timestamp.eq(at).and(tl::id.lt(cursor_id))),
-                );
-            }
-            if let Some(after) = page.after {
-                query = query.filter(tl::timestamp.gt(micros(after)));
-            }
-            let rows: Vec<TargetLogRow> = query
-                .order((tl::timestamp.desc(), tl::id.desc()))
-                .limit(page_limit(page.limit))
+            let rows: Vec<TargetLogRow> = newest_first_page!(query, tl::timestamp, tl::id, page)
                 .load(conn)
                 .await?;
             rows.into_iter().map(TryInto::try_into).collect()
