@@ -1,12 +1,14 @@
-//! Agent-side model and decisions (AP §6-§7): configuration, local records,
+//! Agent-side model and decisions (AP §6-§8): configuration, local records,
 //! the reconcile plan, status classification, log and metrics parsing,
 //! registry credentials and the self-update manifest. Pure: the agent apps
 //! do the I/O through ports and call these functions.
 
 mod apply;
 mod config;
+mod config_reload;
 mod dotenv;
 mod error;
+mod helm_record;
 mod logs;
 mod metrics;
 mod observed;
@@ -18,8 +20,12 @@ mod status_check;
 
 pub use apply::{APPLY_PROGRESS_MESSAGE, check_swarm_active};
 pub use config::{AgentEnv, parse_agent_env};
+pub use config_reload::{
+    CONFIG_DIRS_VAR, Reloaded, config_dirs, is_config_entry, overlay_lookup, reload_agent_env,
+};
 pub use dotenv::parse_dotenv;
 pub use error::AgentDecisionError;
+pub use helm_record::{HELM_STATE_LABEL, HelmRecord, pull_secret_name, state_secret_name};
 pub use logs::{
     MAX_CHUNK_BYTES, MAX_RECORDS_PER_CHUNK, chunk_log_records, compose_resource_name,
     parse_log_line,
