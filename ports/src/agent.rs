@@ -2,6 +2,7 @@
 //! the container runtime, local state and host metrics.
 
 mod docker;
+mod helm;
 mod hub;
 mod kube;
 mod metrics;
@@ -9,6 +10,7 @@ mod state;
 
 pub use distr_domain::agent::{ContainerState, ServiceState, WorkloadLogLine};
 pub use docker::{DockerEngine, DockerError, DockerRuntime, RegistryAuthenticator, SelfUpdater};
+pub use helm::{HelmError, HelmRequest, HelmRuntime};
 pub use hub::{HubApi, HubError, Resources};
 pub use kube::{
     HelmStateStore, KubeError, ManifestApplier, PullSecrets, WorkloadHealth, WorkloadLogs,

@@ -11,14 +11,14 @@ mod command;
 mod fs_util;
 mod registry;
 mod runtime;
-mod scripted;
 mod self_update;
 mod state;
 
-pub use command::{CommandOutput, CommandRunner, CommandSpec, TokioCommandRunner};
+pub use distr_subprocess::{
+    CommandOutput, CommandRunner, CommandSpec, RecordedCommand, ScriptedRunner, TokioCommandRunner,
+};
 pub use registry::DockerRegistryAuth;
 pub use runtime::CliDockerRuntime;
-pub use scripted::{RecordedCommand, ScriptedRunner};
 pub use self_update::CliSelfUpdater;
 pub use state::FileStateStore;
 

@@ -128,7 +128,7 @@ pub fn plan_docker(input: &DockerPlanInput<'_>) -> DockerPlan {
     }
 }
 
-fn needs_self_update(own_version_id: &str, desired: &AgentResource) -> bool {
+pub(super) fn needs_self_update(own_version_id: &str, desired: &AgentResource) -> bool {
     let own = own_version_id.trim();
     if own.is_empty() {
         return false;

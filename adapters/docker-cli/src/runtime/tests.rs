@@ -9,7 +9,7 @@ use distr_ports::agent::DockerRuntime;
 use uuid::Uuid;
 
 use super::CliDockerRuntime;
-use crate::scripted::{RecordedCommand, ScriptedRunner};
+use distr_subprocess::{RecordedCommand, ScriptedRunner};
 
 const COMPOSE: &str = "name: distr-test-1\nservices:\n  web:\n    image: busybox\n";
 

@@ -3,7 +3,7 @@ use std::sync::Arc;
 use distr_ports::agent::SelfUpdater;
 
 use super::*;
-use crate::scripted::ScriptedRunner;
+use distr_subprocess::ScriptedRunner;
 
 const MANIFEST: &str = "name: distr\nservices:\n  agent:\n    image: ghcr.io/distr-sh/distr/docker-agent:2.0.0\n    environment:\n      DISTR_TARGET_ID: abc\n      DISTR_TARGET_SECRET: ${DISTR_TARGET_SECRET}\n      HOST_DOCKER_CONFIG_DIR: ${HOST_DOCKER_CONFIG_DIR-/root/.docker}\n";
 

@@ -27,6 +27,10 @@ pub struct RecordedCommand {
     /// Content of the file named by a `--env-file=<path>` argument, read while
     /// the command "ran" (the runtime deletes it afterwards).
     pub env_file: Option<String>,
+    /// Content of the file named by the argument after `--values`, read the
+    /// same way (helm commands; omitted from snapshots when absent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub values_file: Option<String>,
 }
 
 /// Answers commands in order from a queue of outputs; once the queue is
@@ -94,6 +98,12 @@ impl CommandRunner for ScriptedRunner {
             .iter()
             .find_map(|a| a.strip_prefix("--env-file="))
             .map(|path| std::fs::read_to_string(path).unwrap_or_else(|e| format!("<{e}>")));
+        let values_file = cmd
+            .args
+            .iter()
+            .position(|a| a == "--values")
+            .and_then(|at| cmd.args.get(at + 1))
+            .map(|path| std::fs::read_to_string(path).unwrap_or_else(|e| format!("<{e}>")));
         let record = RecordedCommand {
             program: cmd.program.clone(),
             args: cmd.args.clone(),
@@ -105,6 +115,7 @@ impl CommandRunner for ScriptedRunner {
                 .map(|b| String::from_utf8_lossy(b).into_owned()),
             cwd: cmd.cwd.as_ref().map(|p| p.display().to_string()),
             env_file,
+            values_file,
         };
         if let Ok(mut recorded) = self.recorded.lock() {
             recorded.push(record);

@@ -1,0 +1,251 @@
+//! The helm adapter against the real `helm` 3 binary, where no cluster is
+//! needed: a test chart served from a local HTTP chart repository is
+//! rendered with the agent's values through `helm template`, and the
+//! install, upgrade, uninstall and history argv is shown to parse (helm
+//! gets as far as contacting the cluster).
+//!
+//! Skips loudly without `helm` 3 on `PATH`; `DISTR_REQUIRE_HELM=1` (CI)
+//! turns that into a failure.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use distr_domain::agent::{HelmChart, with_pull_secret};
+use distr_helm_cli::{CliHelm, HelmCliConfig};
+use distr_ports::agent::{HelmRequest, HelmRuntime};
+use distr_subprocess::TokioCommandRunner;
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+fn helm_available() -> bool {
+    let ok = std::process::Command::new("helm")
+        .args(["version", "--short"])
+        .output()
+        .is_ok_and(|out| out.status.success() && out.stdout.starts_with(b"v3."));
+    if !ok {
+        assert!(
+            std::env::var("DISTR_REQUIRE_HELM").as_deref() != Ok("1"),
+            "DISTR_REQUIRE_HELM=1 but no helm 3 on PATH (scripts/setup-test-env.sh installs it)"
+        );
+        eprintln!(
+            "\n*** SKIPPED: no helm 3 on PATH; run scripts/setup-test-env.sh (DISTR_REQUIRE_HELM=1 makes this fail) ***\n"
+        );
+    }
+    ok
+}
+
+fn fixture_chart() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/web")
+}
+
+/// `helm package` + `helm repo index` into `dir`.
+fn build_repository(dir: &Path, url: &str) {
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new("helm")
+            .args(args)
+            .output()
+            .expect("run helm");
+        assert!(
+            out.status.success(),
+            "helm {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let chart = fixture_chart();
+    run(&[
+        "package",
+        chart.to_str().unwrap(),
+        "--destination",
+        dir.to_str().unwrap(),
+    ]);
+    run(&["repo", "index", dir.to_str().unwrap(), "--url", url]);
+}
+
+/// A static file server on loopback (just enough HTTP/1.0 for helm).
+async fn serve(dir: PathBuf) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            let dir = dir.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 8192];
+                let n = socket.read(&mut buf).await.unwrap_or(0);
+                let request = String::from_utf8_lossy(&buf[..n]);
+                let path = request.split_whitespace().nth(1).unwrap_or("/");
+                let file = dir.join(path.trim_start_matches('/'));
+                let response = match std::fs::read(&file) {
+                    Ok(body) if !path.contains("..") => {
+                        let mut r = format!(
+                            "HTTP/1.0 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                            body.len()
+                        )
+                        .into_bytes();
+                        r.extend(body);
+                        r
+                    }
+                    _ => b"HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n".to_vec(),
+                };
+                let _ = socket.write_all(&response).await;
+            });
+        }
+    });
+    url
+}
+
+fn helm_with_home(home: &Path) -> CliHelm {
+    CliHelm::new(
+        Arc::new(TokioCommandRunner),
+        HelmCliConfig {
+            home: Some(home.to_path_buf()),
+            ..HelmCliConfig::default()
+        },
+    )
+}
+
+#[tokio::test]
+async fn template_renders_the_repository_chart_with_the_agents_values() {
+    if !helm_available() {
+        return;
+    }
+    let repo = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let url = serve(repo.path().to_path_buf()).await;
+    build_repository(repo.path(), &url);
+
+    // The values the Hub merged, with the agent's pull Secret appended.
+    let merged =
+        json!({"replicaCount": 3, "greeting": "from distr", "imagePullSecrets": [{"name": "own"}]});
+    let values = with_pull_secret(Some(&merged), "shop");
+    let chart = HelmChart::Repository {
+        url,
+        name: "web".into(),
+        version: "0.1.0".into(),
+    };
+    let rendered = helm_with_home(home.path())
+        .template(&HelmRequest {
+            namespace: "customer-apps",
+            release_name: "shop",
+            chart: &chart,
+            values: &values,
+            registry_config_dir: None,
+        })
+        .await
+        .unwrap();
+
+    let objects: Vec<Value> = serde_saphyr::from_multiple(&rendered).unwrap();
+    let objects: Vec<&Value> = objects.iter().filter(|o| !o.is_null()).collect();
+    let kinds: Vec<&str> = objects.iter().filter_map(|o| o["kind"].as_str()).collect();
+    assert_eq!(kinds.len(), 2, "{rendered}");
+    assert!(kinds.contains(&"Deployment") && kinds.contains(&"Service"));
+    let deployment = objects.iter().find(|o| o["kind"] == "Deployment").unwrap();
+    assert_eq!(deployment["metadata"]["name"], "shop");
+    assert_eq!(deployment["metadata"]["namespace"], "customer-apps");
+    assert_eq!(deployment["spec"]["replicas"], 3);
+    let pod = &deployment["spec"]["template"]["spec"];
+    assert_eq!(
+        pod["imagePullSecrets"],
+        json!([{"name": "own"}, {"name": "sh.distr.agent.v1.shop.pull"}])
+    );
+    assert_eq!(pod["containers"][0]["env"][0]["value"], "from distr");
+    // A chart default the values did not override.
+    assert_eq!(
+        pod["containers"][0]["image"],
+        "registry.example.com/web:1.0.0"
+    );
+}
+
+#[tokio::test]
+async fn a_missing_chart_version_is_helms_error() {
+    if !helm_available() {
+        return;
+    }
+    let repo = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let url = serve(repo.path().to_path_buf()).await;
+    build_repository(repo.path(), &url);
+    let chart = HelmChart::Repository {
+        url,
+        name: "web".into(),
+        version: "9.9.9".into(),
+    };
+    let err = helm_with_home(home.path())
+        .template(&HelmRequest {
+            namespace: "apps",
+            release_name: "shop",
+            chart: &chart,
+            values: &json!({}),
+            registry_config_dir: None,
+        })
+        .await
+        .unwrap_err();
+    assert!(err.0.contains("9.9.9"), "{err}");
+}
+
+/// Without a cluster every release command fails at the cluster, which
+/// shows helm accepted the exact argv the agent builds.
+#[tokio::test]
+async fn every_release_command_parses_and_reaches_for_the_cluster() {
+    if !helm_available() {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let kubeconfig = home.path().join("kubeconfig");
+    std::fs::write(
+        &kubeconfig,
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:1\ncontexts:\n- name: c\n  context:\n    cluster: c\n    user: u\ncurrent-context: c\nusers:\n- name: u\n  user:\n    token: t\n",
+    )
+    .unwrap();
+    let helm = CliHelm::new(
+        Arc::new(TokioCommandRunner),
+        HelmCliConfig {
+            home: Some(home.path().to_path_buf()),
+            kubeconfig: Some(kubeconfig),
+            ..HelmCliConfig::default()
+        },
+    );
+    let values = json!({"a": 1});
+    let registry = home.path().join("docker");
+    std::fs::create_dir_all(&registry).unwrap();
+    std::fs::write(registry.join("config.json"), "{\"auths\":{}}").unwrap();
+    for chart in [
+        HelmChart::Repository {
+            url: "http://127.0.0.1:1/charts".into(),
+            name: "web".into(),
+            version: "0.1.0".into(),
+        },
+        HelmChart::Oci {
+            reference: "oci://127.0.0.1:1/charts/web".into(),
+            version: "0.1.0".into(),
+        },
+    ] {
+        let request = HelmRequest {
+            namespace: "apps",
+            release_name: "shop",
+            chart: &chart,
+            values: &values,
+            registry_config_dir: Some(&registry),
+        };
+        for err in [
+            helm.install(&request).await.unwrap_err(),
+            helm.upgrade(&request).await.unwrap_err(),
+        ] {
+            assert_flags_accepted(&err.0);
+        }
+    }
+    assert_flags_accepted(&helm.uninstall("apps", "shop").await.unwrap_err().0);
+    assert_flags_accepted(&helm.latest_revision("apps", "shop").await.unwrap_err().0);
+}
+
+fn assert_flags_accepted(message: &str) {
+    assert!(!message.contains("unknown flag"), "{message}");
+    assert!(!message.contains("accepts"), "{message}");
+    assert!(
+        message.contains("127.0.0.1:1") || message.contains("unreachable"),
+        "expected a cluster or registry connection error: {message}"
+    );
+}
