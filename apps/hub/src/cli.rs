@@ -85,6 +85,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             println!("{}", distr_crypto::Aes256GcmCipher::generate_key_base64());
             Ok(())
         }
+        Command::Openapi => {
+            println!("{}", crate::openapi::document_json());
+            Ok(())
+        }
         Command::Version => {
             let info = serde_json::json!({
                 "version": env!("CARGO_PKG_VERSION"),

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod logging;
+pub mod openapi;
 pub mod problem;
 pub mod rate_limit;
 pub mod router;

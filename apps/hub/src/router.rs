@@ -47,7 +47,9 @@ pub fn build_router(state: AppState) -> Router {
 
 /// Builds the complete application with a readiness handle the server controls.
 pub fn build_router_with(state: AppState, readiness: Readiness) -> Router {
-    let api = crate::user_api::routes().merge(crate::agent_api::routes());
+    let api = crate::user_api::routes()
+        .merge(crate::agent_api::routes())
+        .route("/openapi.json", get(crate::openapi::serve));
     Router::new()
         .route("/status", get(status))
         .route("/ready", get(ready))

@@ -13,6 +13,7 @@ mod export;
 mod input;
 mod login;
 mod metrics;
+mod openapi;
 mod paging;
 mod secrets;
 mod status;
@@ -24,6 +25,7 @@ mod versions;
 mod views;
 
 pub use input::{JsonBody, parse_id};
+pub use openapi::UserApiDoc;
 
 use axum::Router;
 use axum::routing::{delete, get, post, put};

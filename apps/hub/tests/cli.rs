@@ -279,3 +279,15 @@ fn usage_errors_exit_2_and_gen_key_prints_a_32_byte_key() {
     let info: serde_json::Value = serde_json::from_slice(&version.stdout).unwrap();
     assert!(info["agentVersion"].is_string());
 }
+
+#[test]
+fn openapi_prints_the_served_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["openapi"], &[]);
+    assert_eq!(out.status.code(), Some(0));
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let built: serde_json::Value =
+        serde_json::from_str(&distr_hub::openapi::document_json()).unwrap();
+    assert_eq!(printed, built);
+    assert_eq!(printed["openapi"], "3.1.0");
+}

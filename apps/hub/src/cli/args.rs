@@ -42,6 +42,8 @@ pub enum Command {
     GenKey,
     /// Print the build version, commit and shipped agent version.
     Version,
+    /// Print the OpenAPI 3.1 document of the user API.
+    Openapi,
 }
 
 /// `admin` subcommands.

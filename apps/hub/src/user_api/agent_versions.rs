@@ -15,7 +15,7 @@ use crate::problem::ApiError;
 use crate::state::AppState;
 
 /// One agent version as the API shows it (`templateRevision` never appears).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct AgentVersionView {
     id: AgentVersionId,
@@ -47,6 +47,14 @@ fn views(mut versions: Vec<AgentVersion>) -> Vec<AgentVersionView> {
         .collect()
 }
 
+#[utoipa::path(
+    get,
+    operation_id = "listAgentVersions",
+    path = "/api/v1/agent-versions",
+    tag = "agent-versions",
+    summary = "List agent versions, oldest first",
+    responses((status = 200, description = "All agent versions", body = Vec<AgentVersionView>))
+)]
 pub(super) async fn list(
     State(state): State<AppState>,
     _principal: UserPrincipal,

@@ -15,7 +15,7 @@ use crate::auth::UserPrincipal;
 use crate::problem::ApiError;
 use crate::state::AppState;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub(super) struct CreateApplication {
     #[serde(default)]
     name: String,
@@ -29,6 +29,15 @@ pub(super) fn require_vendor_writer(principal: &UserPrincipal) -> Result<(), Api
     principal.require_write()
 }
 
+#[utoipa::path(
+    post,
+    operation_id = "createApplication",
+    path = "/api/v1/applications",
+    tag = "applications",
+    summary = "Create an application",
+    request_body = CreateApplication,
+    responses((status = 201, description = "Created", body = ApplicationView))
+)]
 pub(super) async fn create(
     State(state): State<AppState>,
     principal: UserPrincipal,
@@ -58,6 +67,14 @@ pub(super) async fn create(
     Ok((StatusCode::CREATED, Json(ApplicationView::new(&app, &[]))))
 }
 
+#[utoipa::path(
+    get,
+    operation_id = "listApplications",
+    path = "/api/v1/applications",
+    tag = "applications",
+    summary = "List applications with their versions",
+    responses((status = 200, description = "Applications by name", body = Vec<ApplicationView>))
+)]
 pub(super) async fn list(
     State(state): State<AppState>,
     principal: UserPrincipal,
@@ -74,6 +91,15 @@ pub(super) async fn list(
     Ok(Json(out))
 }
 
+#[utoipa::path(
+    get,
+    operation_id = "getApplication",
+    path = "/api/v1/applications/{id}",
+    tag = "applications",
+    summary = "Read one application",
+    params(("id" = uuid::Uuid, Path, description = "The object id")),
+    responses((status = 200, description = "The application", body = ApplicationView))
+)]
 pub(super) async fn get_one(
     State(state): State<AppState>,
     principal: UserPrincipal,

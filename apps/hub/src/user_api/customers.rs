@@ -16,13 +16,13 @@ use crate::auth::UserPrincipal;
 use crate::problem::ApiError;
 use crate::state::AppState;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub(super) struct CreateCustomer {
     #[serde(default)]
     name: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct CustomerView {
     id: CustomerOrganizationId,
@@ -33,6 +33,15 @@ pub(super) struct CustomerView {
     deployment_target_count: u64,
 }
 
+#[utoipa::path(
+    post,
+    operation_id = "createCustomerOrganization",
+    path = "/api/v1/customer-organizations",
+    tag = "customers",
+    summary = "Create a customer organization",
+    request_body = CreateCustomer,
+    responses((status = 201, description = "Created", body = CustomerView))
+)]
 pub(super) async fn create(
     State(state): State<AppState>,
     principal: UserPrincipal,

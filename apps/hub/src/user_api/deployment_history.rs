@@ -23,13 +23,23 @@ use crate::auth::UserPrincipal;
 use crate::problem::ApiError;
 use crate::state::AppState;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct PatchDeployment {
     #[serde(default)]
     logs_enabled: Option<bool>,
 }
 
+#[utoipa::path(
+    patch,
+    operation_id = "patchDeployment",
+    path = "/api/v1/deployments/{id}",
+    tag = "deployments",
+    summary = "Change logsEnabled (no revision)",
+    params(("id" = uuid::Uuid, Path, description = "The object id")),
+    request_body = PatchDeployment,
+    responses((status = 200, description = "The deployment", body = DeploymentView))
+)]
 pub(super) async fn patch(
     State(state): State<AppState>,
     principal: UserPrincipal,
@@ -52,14 +62,14 @@ pub(super) async fn patch(
     Ok(Json(view_of(&state, target, deployment.id).await?))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(super) struct UserRef {
     id: UserAccountId,
     name: String,
 }
 
 /// A revision (HS §3.6).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct RevisionView {
     id: RevisionId,
@@ -98,6 +108,15 @@ async fn creator(state: &AppState, id: UserAccountId) -> Result<Option<UserRef>,
     }
 }
 
+#[utoipa::path(
+    get,
+    operation_id = "listDeploymentRevisions",
+    path = "/api/v1/deployments/{id}/revisions",
+    tag = "deployments",
+    summary = "Revision history, newest first",
+    params(("id" = uuid::Uuid, Path, description = "The object id"), crate::openapi::PageParams),
+    responses((status = 200, description = "One page of revisions", body = Vec<RevisionView>))
+)]
 pub(super) async fn revisions(
     State(state): State<AppState>,
     principal: UserPrincipal,
@@ -161,6 +180,15 @@ pub(super) async fn revisions(
     ))
 }
 
+#[utoipa::path(
+    get,
+    operation_id = "exportDeploymentStatus",
+    path = "/api/v1/deployments/{id}/status/export",
+    tag = "deployments",
+    summary = "Export status records as text",
+    params(("id" = uuid::Uuid, Path, description = "The object id")),
+    responses((status = 200, description = "Oldest line first", body = String, content_type = "text/plain"))
+)]
 pub(super) async fn status_export(
     State(state): State<AppState>,
     principal: UserPrincipal,

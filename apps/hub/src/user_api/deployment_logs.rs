@@ -21,7 +21,7 @@ use crate::problem::ApiError;
 use crate::state::AppState;
 
 /// A workload log record (HS §3.6).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct LogView {
     id: LogRecordId,
@@ -49,6 +49,15 @@ fn resource(query: &HashMap<String, String>) -> Result<&str, ApiError> {
         .ok_or_else(|| ApiError::bad_request("the resource query parameter is required"))
 }
 
+#[utoipa::path(
+    get,
+    operation_id = "listDeploymentLogs",
+    path = "/api/v1/deployments/{id}/logs",
+    tag = "deployments",
+    summary = "Container logs of one resource, newest first",
+    params(("id" = uuid::Uuid, Path, description = "The object id"), ("resource" = String, Query, description = "The resource (container or service) name"), crate::openapi::PageParams),
+    responses((status = 200, description = "One page of log records", body = Vec<LogView>))
+)]
 pub(super) async fn list(
     State(state): State<AppState>,
     principal: UserPrincipal,
@@ -89,6 +98,15 @@ pub(super) async fn list(
     ))
 }
 
+#[utoipa::path(
+    get,
+    operation_id = "exportDeploymentLogs",
+    path = "/api/v1/deployments/{id}/logs/export",
+    tag = "deployments",
+    summary = "Export one resource's logs as text",
+    params(("id" = uuid::Uuid, Path, description = "The object id"), ("resource" = String, Query, description = "The resource (container or service) name")),
+    responses((status = 200, description = "Oldest line first", body = String, content_type = "text/plain"))
+)]
 pub(super) async fn export(
     State(state): State<AppState>,
     principal: UserPrincipal,
@@ -112,6 +130,15 @@ pub(super) async fn export(
     Ok(text_response(lines, truncated, &filename))
 }
 
+#[utoipa::path(
+    get,
+    operation_id = "listDeploymentLogResources",
+    path = "/api/v1/deployments/{id}/logs/resources",
+    tag = "deployments",
+    summary = "The resource names that have logs",
+    params(("id" = uuid::Uuid, Path, description = "The object id")),
+    responses((status = 200, description = "Distinct resource names", body = Vec<String>))
+)]
 pub(super) async fn resources(
     State(state): State<AppState>,
     principal: UserPrincipal,

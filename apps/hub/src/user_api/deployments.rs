@@ -26,7 +26,7 @@ fn present_or_null<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 }
 
 /// The body of `PUT /deployments`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct PutDeployment {
     #[serde(default)]
@@ -66,6 +66,15 @@ pub(super) async fn view_of(
     })
 }
 
+#[utoipa::path(
+    put,
+    operation_id = "putDeployment",
+    path = "/api/v1/deployments",
+    tag = "deployments",
+    summary = "Create or update a deployment (adds a revision)",
+    request_body = PutDeployment,
+    responses((status = 200, description = "The deployment", body = DeploymentView))
+)]
 pub(super) async fn put(
     State(state): State<AppState>,
     principal: UserPrincipal,
@@ -117,6 +126,15 @@ pub(super) async fn find_visible(
     Ok((deployment, target))
 }
 
+#[utoipa::path(
+    get,
+    operation_id = "getDeployment",
+    path = "/api/v1/deployments/{id}",
+    tag = "deployments",
+    summary = "Read one deployment",
+    params(("id" = uuid::Uuid, Path, description = "The object id")),
+    responses((status = 200, description = "The deployment", body = DeploymentView))
+)]
 pub(super) async fn get_one(
     State(state): State<AppState>,
     principal: UserPrincipal,
@@ -126,6 +144,15 @@ pub(super) async fn get_one(
     Ok(Json(view_of(&state, target, deployment.id).await?))
 }
 
+#[utoipa::path(
+    delete,
+    operation_id = "deleteDeployment",
+    path = "/api/v1/deployments/{id}",
+    tag = "deployments",
+    summary = "Undeploy",
+    params(("id" = uuid::Uuid, Path, description = "The object id")),
+    responses((status = 204, description = "Undeployed"))
+)]
 pub(super) async fn delete(
     State(state): State<AppState>,
     principal: UserPrincipal,

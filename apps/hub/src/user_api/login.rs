@@ -18,7 +18,7 @@ use crate::state::AppState;
 /// `/auth/*` attempts per endpoint, client IP and 60 s (HS §3.5).
 pub const AUTH_LIMIT: u32 = 10;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub(super) struct LoginRequest {
     #[serde(default)]
     email: String,
@@ -26,7 +26,7 @@ pub(super) struct LoginRequest {
     password: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub(super) struct TokenResponse {
     token: String,
 }
@@ -95,6 +95,16 @@ pub(super) fn client_ip(
         .to_string()
 }
 
+#[utoipa::path(
+    post,
+    operation_id = "login",
+    path = "/api/v1/auth/login",
+    tag = "session",
+    summary = "Log in with e-mail and password",
+    request_body = LoginRequest,
+    responses((status = 200, description = "A user JWT", body = TokenResponse)),
+    security(())
+)]
 pub(super) async fn login(
     State(state): State<AppState>,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,

@@ -24,7 +24,7 @@ const DEFAULT_POINTS: u32 = 120;
 const MAX_POINTS: u32 = 1000;
 
 /// The newest sample of one target.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct LatestView {
     deployment_target_id: TargetId,
@@ -49,6 +49,14 @@ impl From<MetricsSample> for LatestView {
     }
 }
 
+#[utoipa::path(
+    get,
+    operation_id = "listLatestDeploymentTargetMetrics",
+    path = "/api/v1/deployment-target-metrics",
+    tag = "deployment-targets",
+    summary = "Latest metrics sample per target",
+    responses((status = 200, description = "Targets with metrics enabled", body = Vec<LatestView>))
+)]
 pub(super) async fn latest(
     State(state): State<AppState>,
     principal: UserPrincipal,
@@ -80,7 +88,7 @@ pub(super) async fn latest(
 }
 
 /// One bucket of the series.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct PointView {
     #[serde(serialize_with = "ts")]
@@ -104,7 +112,7 @@ impl From<MetricsPoint> for PointView {
 }
 
 /// The series answer.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct SeriesView {
     #[serde(serialize_with = "ts")]
@@ -147,6 +155,15 @@ fn range(
     Ok((from, to, points))
 }
 
+#[utoipa::path(
+    get,
+    operation_id = "getDeploymentTargetMetrics",
+    path = "/api/v1/deployment-targets/{id}/metrics",
+    tag = "deployment-targets",
+    summary = "Bucketed metrics series of a target",
+    params(("id" = uuid::Uuid, Path, description = "The object id"), ("from" = Option<String>, Query, format = DateTime, description = "Start (RFC 3339); default one hour ago"), ("to" = Option<String>, Query, format = DateTime, description = "End (RFC 3339); default now"), ("points" = Option<u32>, Query, description = "Buckets, 1 to 1000; default 120")),
+    responses((status = 200, description = "Bucket averages", body = SeriesView))
+)]
 pub(super) async fn series(
     State(state): State<AppState>,
     principal: UserPrincipal,

@@ -19,7 +19,7 @@ use crate::state::AppState;
 /// Largest secret value (HS §2.3).
 pub const MAX_VALUE_BYTES: usize = 64 * 1024;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct CreateSecret {
     #[serde(default)]
@@ -30,7 +30,7 @@ pub(super) struct CreateSecret {
     customer_organization_id: Option<CustomerOrganizationId>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct SecretView {
     id: SecretId,
@@ -45,6 +45,15 @@ pub(super) struct SecretView {
     updated_by_user_account_id: Option<UserAccountId>,
 }
 
+#[utoipa::path(
+    post,
+    operation_id = "createSecret",
+    path = "/api/v1/secrets",
+    tag = "secrets",
+    summary = "Create a secret",
+    request_body = CreateSecret,
+    responses((status = 201, description = "Created; the value is never returned", body = SecretView))
+)]
 pub(super) async fn create(
     State(state): State<AppState>,
     principal: UserPrincipal,

@@ -14,6 +14,15 @@ use crate::auth::UserPrincipal;
 use crate::problem::ApiError;
 use crate::state::AppState;
 
+#[utoipa::path(
+    get,
+    operation_id = "listDeploymentStatus",
+    path = "/api/v1/deployments/{id}/status",
+    tag = "deployments",
+    summary = "Status records, newest first",
+    params(("id" = uuid::Uuid, Path, description = "The object id"), crate::openapi::PageParams),
+    responses((status = 200, description = "One page of status records", body = Vec<super::views::StatusView>))
+)]
 pub(super) async fn list(
     State(state): State<AppState>,
     principal: UserPrincipal,

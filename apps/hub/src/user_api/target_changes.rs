@@ -22,7 +22,7 @@ use crate::state::AppState;
 
 /// The body of `PUT /deployment-targets/{id}`. The immutable fields are read
 /// only to refuse a change of them.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct UpdateTarget {
     #[serde(default)]
@@ -30,8 +30,10 @@ pub(super) struct UpdateTarget {
     #[serde(default)]
     metrics_enabled: Option<bool>,
     #[serde(default)]
+    #[schema(value_type = Option<crate::openapi::AgentResources>)]
     resources: Option<AgentResources>,
     #[serde(default)]
+    #[schema(value_type = Option<crate::openapi::IdRef>)]
     agent_version: Option<IdRef<AgentVersionId>>,
     #[serde(default, rename = "type")]
     target_type: Option<String>,
@@ -40,6 +42,7 @@ pub(super) struct UpdateTarget {
     #[serde(default)]
     scope: Option<String>,
     #[serde(default)]
+    #[schema(value_type = Option<crate::openapi::IdRef>)]
     customer_organization: Option<IdRef<CustomerOrganizationId>>,
 }
 
@@ -89,6 +92,16 @@ fn check_resources(target: &DeploymentTarget, body: &UpdateTarget, err: &mut Api
     }
 }
 
+#[utoipa::path(
+    put,
+    operation_id = "updateDeploymentTarget",
+    path = "/api/v1/deployment-targets/{id}",
+    tag = "deployment-targets",
+    summary = "Update a deployment target",
+    params(("id" = uuid::Uuid, Path, description = "The object id")),
+    request_body = UpdateTarget,
+    responses((status = 200, description = "The updated target", body = TargetView))
+)]
 pub(super) async fn update(
     State(state): State<AppState>,
     principal: UserPrincipal,
@@ -155,6 +168,15 @@ pub(super) async fn update(
     views.pop().map(Json).ok_or_else(ApiError::internal)
 }
 
+#[utoipa::path(
+    delete,
+    operation_id = "deleteDeploymentTarget",
+    path = "/api/v1/deployment-targets/{id}",
+    tag = "deployment-targets",
+    summary = "Delete a deployment target",
+    params(("id" = uuid::Uuid, Path, description = "The object id"), ("force" = Option<bool>, Query, description = "Delete its deployments too")),
+    responses((status = 204, description = "Deleted"))
+)]
 pub(super) async fn delete(
     State(state): State<AppState>,
     principal: UserPrincipal,

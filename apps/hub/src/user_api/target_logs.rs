@@ -21,7 +21,7 @@ use crate::problem::ApiError;
 use crate::state::AppState;
 
 /// An agent log record (HS §3.6).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(super) struct TargetLogView {
     id: LogRecordId,
     #[serde(serialize_with = "ts")]
@@ -37,6 +37,15 @@ const fn position(r: &TargetLogRecord) -> Cursor {
     }
 }
 
+#[utoipa::path(
+    get,
+    operation_id = "listDeploymentTargetLogs",
+    path = "/api/v1/deployment-targets/{id}/logs",
+    tag = "deployment-targets",
+    summary = "The agent's own logs, newest first",
+    params(("id" = uuid::Uuid, Path, description = "The object id"), crate::openapi::PageParams),
+    responses((status = 200, description = "One page of log records", body = Vec<TargetLogView>))
+)]
 pub(super) async fn list(
     State(state): State<AppState>,
     principal: UserPrincipal,
@@ -68,6 +77,15 @@ pub(super) async fn list(
     ))
 }
 
+#[utoipa::path(
+    get,
+    operation_id = "exportDeploymentTargetLogs",
+    path = "/api/v1/deployment-targets/{id}/logs/export",
+    tag = "deployment-targets",
+    summary = "Export the agent's logs as text",
+    params(("id" = uuid::Uuid, Path, description = "The object id")),
+    responses((status = 200, description = "Oldest line first", body = String, content_type = "text/plain"))
+)]
 pub(super) async fn export(
     State(state): State<AppState>,
     principal: UserPrincipal,

@@ -39,7 +39,7 @@ pub(super) struct IdRef<T> {
     pub(super) id: T,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct CreateTarget {
     #[serde(default)]
@@ -53,8 +53,10 @@ pub(super) struct CreateTarget {
     #[serde(default)]
     metrics_enabled: Option<bool>,
     #[serde(default)]
+    #[schema(value_type = Option<crate::openapi::AgentResources>)]
     resources: Option<AgentResources>,
     #[serde(default)]
+    #[schema(value_type = Option<crate::openapi::IdRef>)]
     customer_organization: Option<IdRef<CustomerOrganizationId>>,
 }
 
@@ -149,6 +151,15 @@ async fn hub_agent_version(state: &AppState) -> Result<AgentVersionId, ApiError>
     Ok(v.id)
 }
 
+#[utoipa::path(
+    post,
+    operation_id = "createDeploymentTarget",
+    path = "/api/v1/deployment-targets",
+    tag = "deployment-targets",
+    summary = "Create a deployment target",
+    request_body = CreateTarget,
+    responses((status = 201, description = "Created", body = TargetView))
+)]
 pub(super) async fn create(
     State(state): State<AppState>,
     principal: UserPrincipal,
@@ -218,6 +229,14 @@ pub(super) async fn create(
     Ok((StatusCode::CREATED, Json(view)))
 }
 
+#[utoipa::path(
+    get,
+    operation_id = "listDeploymentTargets",
+    path = "/api/v1/deployment-targets",
+    tag = "deployment-targets",
+    summary = "List deployment targets",
+    responses((status = 200, description = "Targets with their deployments", body = Vec<TargetView>))
+)]
 pub(super) async fn list(
     State(state): State<AppState>,
     principal: UserPrincipal,
@@ -236,6 +255,15 @@ pub(super) async fn list(
     Ok(Json(target_views(&state, visible).await?))
 }
 
+#[utoipa::path(
+    get,
+    operation_id = "getDeploymentTarget",
+    path = "/api/v1/deployment-targets/{id}",
+    tag = "deployment-targets",
+    summary = "Read one deployment target",
+    params(("id" = uuid::Uuid, Path, description = "The object id")),
+    responses((status = 200, description = "The target", body = TargetView))
+)]
 pub(super) async fn get_one(
     State(state): State<AppState>,
     principal: UserPrincipal,

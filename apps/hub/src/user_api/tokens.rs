@@ -18,7 +18,7 @@ use crate::state::AppState;
 /// Longest label accepted.
 const MAX_LABEL: usize = 100;
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct TokenView {
     id: AccessTokenId,
@@ -48,6 +48,14 @@ impl TokenView {
     }
 }
 
+#[utoipa::path(
+    get,
+    operation_id = "listAccessTokens",
+    path = "/api/v1/settings/tokens",
+    tag = "session",
+    summary = "List the caller's personal access tokens",
+    responses((status = 200, description = "The tokens, without keys", body = Vec<TokenView>))
+)]
 pub(super) async fn list(
     State(state): State<AppState>,
     principal: UserPrincipal,
@@ -61,7 +69,7 @@ pub(super) async fn list(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct CreateToken {
     #[serde(default)]
@@ -70,6 +78,15 @@ pub(super) struct CreateToken {
     expires_at: Option<DateTime<Utc>>,
 }
 
+#[utoipa::path(
+    post,
+    operation_id = "createAccessToken",
+    path = "/api/v1/settings/tokens",
+    tag = "session",
+    summary = "Create a personal access token",
+    request_body = CreateToken,
+    responses((status = 201, description = "The token with its key, shown once", body = TokenView))
+)]
 pub(super) async fn create(
     State(state): State<AppState>,
     principal: UserPrincipal,
@@ -107,6 +124,15 @@ pub(super) async fn create(
     ))
 }
 
+#[utoipa::path(
+    delete,
+    operation_id = "deleteAccessToken",
+    path = "/api/v1/settings/tokens/{id}",
+    tag = "session",
+    summary = "Revoke one of the caller's tokens",
+    params(("id" = uuid::Uuid, Path, description = "The object id")),
+    responses((status = 204, description = "Revoked"))
+)]
 pub(super) async fn delete(
     State(state): State<AppState>,
     principal: UserPrincipal,

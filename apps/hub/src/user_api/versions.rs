@@ -23,7 +23,7 @@ use crate::state::AppState;
 pub const MAX_FILE_BYTES: usize = 256 * 1024;
 
 /// The version fields, with files already decoded.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct VersionInput {
     #[serde(default)]
@@ -142,6 +142,16 @@ fn is_multipart(request: &Request) -> bool {
         })
 }
 
+#[utoipa::path(
+    post,
+    operation_id = "createApplicationVersion",
+    path = "/api/v1/applications/{id}/versions",
+    tag = "applications",
+    summary = "Create a version (JSON with base64 files, or multipart)",
+    params(("id" = uuid::Uuid, Path, description = "The object id")),
+    request_body(content((VersionInput = "application/json"), (crate::openapi::VersionUpload = "multipart/form-data"))),
+    responses((status = 201, description = "Created", body = VersionView))
+)]
 pub(super) async fn create(
     State(state): State<AppState>,
     principal: UserPrincipal,

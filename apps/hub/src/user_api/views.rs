@@ -32,7 +32,7 @@ pub fn b64(text: &str) -> String {
 }
 
 /// An application version without its files.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct VersionView {
     id: ApplicationVersionId,
@@ -84,7 +84,7 @@ impl From<&ApplicationVersion> for VersionView {
 }
 
 /// An application with its versions, oldest first.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ApplicationView {
     id: ApplicationId,
@@ -110,7 +110,7 @@ impl ApplicationView {
 }
 
 /// A status record (AP §9.2): `createdAt` is `lastReportedAt`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct StatusView {
     id: StatusId,
@@ -160,7 +160,7 @@ pub struct DeploymentParts<'a> {
 }
 
 /// A deployment with its current revision and health (HS §3.6).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DeploymentView {
     id: DeploymentId,
@@ -226,7 +226,7 @@ impl DeploymentView {
 }
 
 /// `{id, name}` of the owning customer.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CustomerRef {
     /// Id.
     pub id: CustomerOrganizationId,
@@ -235,7 +235,7 @@ pub struct CustomerRef {
 }
 
 /// `{id, name, createdAt}` of the desired agent version.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AgentVersionRef {
     id: AgentVersionId,
@@ -255,7 +255,7 @@ impl From<&AgentVersion> for AgentVersionRef {
 }
 
 /// `currentStatus` of a target: its heartbeat.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CurrentStatus {
     id: HeartbeatChangeId,
@@ -265,7 +265,7 @@ pub struct CurrentStatus {
 }
 
 /// A deployment target (HS §3.6).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TargetView {
     id: TargetId,
@@ -280,6 +280,7 @@ pub struct TargetView {
     scope: Option<&'static str>,
     metrics_enabled: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::openapi::AgentResources>)]
     resources: Option<AgentResources>,
     #[serde(skip_serializing_if = "Option::is_none")]
     customer_organization: Option<CustomerRef>,
