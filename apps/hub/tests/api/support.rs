@@ -27,6 +27,9 @@ pub enum Backend {
     Memory,
     /// SQLite in memory via `distr_sql_store`.
     Sqlite,
+    /// A fresh database on the test process's throwaway PostgreSQL cluster
+    /// (`distr_testkit::postgres::PgCluster`, or `PG_TEST_URL`).
+    Postgres,
 }
 
 /// Hashes by prefixing, so tests spend no Argon2 time.
@@ -106,6 +109,17 @@ impl TestApp {
                 let store = distr_sql_store::SqlStore::open("sqlite::memory:", opts)
                     .await
                     .unwrap();
+                store.migrate().await.unwrap();
+                Arc::new(store)
+            }
+            Backend::Postgres => {
+                let url = distr_testkit::postgres::PgCluster::shared()
+                    .expect("start PostgreSQL")
+                    .create_database()
+                    .await
+                    .expect("create database");
+                let opts = distr_sql_store::OpenOptions { max_connections: 4 };
+                let store = distr_sql_store::SqlStore::open(&url, opts).await.unwrap();
                 store.migrate().await.unwrap();
                 Arc::new(store)
             }
@@ -289,7 +303,8 @@ pub fn b64(text: &str) -> String {
 pub const COMPOSE: &str =
     "services:\n  web:\n    image: nginx:alpine\n    environment:\n      A: ${A}\n";
 
-/// Runs an async test case on both stores.
+/// Runs an async test case on every store: memory, SQLite and PostgreSQL
+/// (HS §7 item 2: the API suite passes unchanged on PostgreSQL).
 macro_rules! on_both_stores {
     ($($name:ident),+ $(,)?) => {
         $(
@@ -301,6 +316,10 @@ macro_rules! on_both_stores {
                 #[tokio::test]
                 async fn sqlite() {
                     super::$name($crate::api::support::TestApp::new($crate::api::support::Backend::Sqlite).await).await;
+                }
+                #[tokio::test]
+                async fn postgres() {
+                    super::$name($crate::api::support::TestApp::new($crate::api::support::Backend::Postgres).await).await;
                 }
             }
         )+
