@@ -10,3 +10,4 @@ mod restart;
 mod self_update;
 mod state;
 mod support;
+mod transport;
