@@ -2,6 +2,7 @@
 //! absent object and replacing every existing one.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use async_trait::async_trait;
 use distr_ports::agent::{KubeError, ManifestApplier};
@@ -24,17 +25,19 @@ impl ManifestApplier for KubeCluster {
             ..PostParams::default()
         };
         for object in objects {
-            if !groups.contains_key(&object.api_version) {
-                let version: GroupVersion = object
-                    .api_version
-                    .parse()
-                    .map_err(|err| KubeError::Manifest(format!("{err}")))?;
-                let group = pinned_group(&self.client, &version)
-                    .await
-                    .map_err(api_error)?;
-                groups.insert(object.api_version.clone(), group);
-            }
-            let group = &groups[&object.api_version];
+            let group = match groups.entry(object.api_version.clone()) {
+                Entry::Occupied(known) => known.into_mut(),
+                Entry::Vacant(slot) => {
+                    let version: GroupVersion = object
+                        .api_version
+                        .parse()
+                        .map_err(|err| KubeError::Manifest(format!("{err}")))?;
+                    let group = pinned_group(&self.client, &version)
+                        .await
+                        .map_err(api_error)?;
+                    slot.insert(group)
+                }
+            };
             let (resource, capabilities) =
                 group.recommended_kind(&object.kind).ok_or_else(|| {
                     KubeError::Api(format!(
