@@ -45,6 +45,8 @@ pub use plan::{
     record_after_apply,
 };
 pub use record::DockerRecord;
-pub use registry::{docker_config_json, needs_docker_config_override};
+pub use registry::{
+    DISTR_REGISTRY_USER, docker_config_json, needs_docker_config_override, registry_entries,
+};
 pub use self_update::{manifest_agent_image, patch_update_manifest};
 pub use status_check::{classify_compose, classify_swarm};

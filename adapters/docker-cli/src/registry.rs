@@ -8,11 +8,10 @@
 //! skipped: a bad token surfaces as the pull error of the apply, which
 //! carries the registry's answer.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use async_trait::async_trait;
-use distr_domain::agent::{docker_config_json, needs_docker_config_override};
+use distr_domain::agent::{docker_config_json, needs_docker_config_override, registry_entries};
 use distr_domain::ids::DeploymentId;
 use distr_domain::protocol::AgentDeployment;
 use distr_ports::agent::{DockerError, RegistryAuthenticator};
@@ -20,7 +19,6 @@ use distr_ports::agent::{DockerError, RegistryAuthenticator};
 use crate::fs_util::{ensure_private_dir, write_atomic};
 
 /// The Distr registry's user name; the password is the agent JWT.
-const DISTR_REGISTRY_USER: &str = "-";
 
 /// Writes `<tmp_root>/<deployment id>/docker/config.json`.
 ///
@@ -125,24 +123,8 @@ impl RegistryAuthenticator for DockerRegistryAuth {
         deployment: &AgentDeployment,
         hub_token: Option<&str>,
     ) -> Result<Option<PathBuf>, DockerError> {
-        let mut entries: BTreeMap<String, (String, String)> = BTreeMap::new();
-        for (host, credentials) in deployment.registry_auth.iter().flatten() {
-            entries.insert(
-                host.clone(),
-                (credentials.username.clone(), credentials.password.clone()),
-            );
-        }
-        // The Distr entry goes in last: upstream logs in to the Distr
-        // registry every tick, so its JWT is what ends up stored for that host.
-        if !self.registry_host.is_empty() {
-            let token = hub_token
-                .filter(|t| !t.is_empty())
-                .ok_or_else(|| Self::login_error(&self.registry_host, "no agent token"))?;
-            entries.insert(
-                self.registry_host.clone(),
-                (DISTR_REGISTRY_USER.to_owned(), token.to_owned()),
-            );
-        }
+        let entries = registry_entries(deployment, &self.registry_host, hub_token)
+            .ok_or_else(|| Self::login_error(&self.registry_host, "no agent token"))?;
         let dir = self.config_dir(deployment.id);
         // Writing the file is the "login" of every host at once.
         let host_for_errors = if self.registry_host.is_empty() {

@@ -50,7 +50,7 @@ pub(crate) struct ChartCommand<'a> {
     pub release_name: &'a str,
     pub chart: &'a HelmChart,
     pub values_file: &'a Path,
-    pub registry_config_dir: Option<&'a Path>,
+    pub registry_config_file: Option<&'a Path>,
 }
 
 impl HelmCliConfig {
@@ -74,11 +74,8 @@ impl HelmCliConfig {
         }
         args.extend(["--values".to_owned(), cmd.values_file.display().to_string()]);
         if cmd.chart.is_oci() {
-            if let Some(dir) = cmd.registry_config_dir {
-                args.extend([
-                    "--registry-config".to_owned(),
-                    dir.join("config.json").display().to_string(),
-                ]);
+            if let Some(file) = cmd.registry_config_file {
+                args.extend(["--registry-config".to_owned(), file.display().to_string()]);
             }
             if self.plain_http {
                 args.push("--plain-http".to_owned());

@@ -44,21 +44,30 @@ impl CliHelm {
         Ok(status.version)
     }
 
-    /// Writes the values to a private temporary file (they hold secrets),
-    /// runs the command and removes the file.
+    /// Writes the values (and, for OCI charts, the registry credentials) to
+    /// private temporary files (they hold secrets), runs the command and
+    /// removes the files.
     async fn chart_command(
         &self,
         operation: Operation,
         request: &HelmRequest<'_>,
     ) -> Result<CommandOutput, HelmError> {
-        let values_file = values_file(request.values)?;
+        let values = serde_json::to_vec(request.values)
+            .map_err(|e| HelmError(format!("cannot encode the values: {e}")))?;
+        let values_file = private_file("distr-values-", &values)?;
+        let registry_file = match request.registry_config {
+            Some(config) if request.chart.is_oci() => {
+                Some(private_file("distr-registry-", config)?)
+            }
+            _ => None,
+        };
         let args = self.config.chart_args(&ChartCommand {
             operation,
             namespace: request.namespace,
             release_name: request.release_name,
             chart: request.chart,
             values_file: values_file.path(),
-            registry_config_dir: request.registry_config_dir,
+            registry_config_file: registry_file.as_ref().map(tempfile::NamedTempFile::path),
         });
         self.run(args).await
     }
@@ -80,17 +89,15 @@ impl CliHelm {
     }
 }
 
-/// A `0600` temporary file holding the values as JSON (valid YAML).
-fn values_file(values: &serde_json::Value) -> Result<tempfile::NamedTempFile, HelmError> {
-    let io = |e: std::io::Error| HelmError(format!("cannot write the values file: {e}"));
+/// A `0600` temporary JSON file with `bytes`, removed when dropped.
+fn private_file(prefix: &str, bytes: &[u8]) -> Result<tempfile::NamedTempFile, HelmError> {
+    let io = |e: std::io::Error| HelmError(format!("cannot write a temporary file: {e}"));
     let mut file = tempfile::Builder::new()
-        .prefix("distr-values-")
+        .prefix(prefix)
         .suffix(".json")
         .tempfile()
         .map_err(io)?;
-    let bytes = serde_json::to_vec(values)
-        .map_err(|e| HelmError(format!("cannot encode the values: {e}")))?;
-    file.write_all(&bytes).map_err(io)?;
+    file.write_all(bytes).map_err(io)?;
     file.flush().map_err(io)?;
     Ok(file)
 }

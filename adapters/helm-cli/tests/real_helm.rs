@@ -132,7 +132,7 @@ async fn template_renders_the_repository_chart_with_the_agents_values() {
             release_name: "shop",
             chart: &chart,
             values: &values,
-            registry_config_dir: None,
+            registry_config: None,
         })
         .await
         .unwrap();
@@ -179,7 +179,7 @@ async fn a_missing_chart_version_is_helms_error() {
             release_name: "shop",
             chart: &chart,
             values: &json!({}),
-            registry_config_dir: None,
+            registry_config: None,
         })
         .await
         .unwrap_err();
@@ -209,9 +209,7 @@ async fn every_release_command_parses_and_reaches_for_the_cluster() {
         },
     );
     let values = json!({"a": 1});
-    let registry = home.path().join("docker");
-    std::fs::create_dir_all(&registry).unwrap();
-    std::fs::write(registry.join("config.json"), "{\"auths\":{}}").unwrap();
+    let registry = br#"{"auths":{}}"#;
     for chart in [
         HelmChart::Repository {
             url: "http://127.0.0.1:1/charts".into(),
@@ -228,7 +226,7 @@ async fn every_release_command_parses_and_reaches_for_the_cluster() {
             release_name: "shop",
             chart: &chart,
             values: &values,
-            registry_config_dir: Some(&registry),
+            registry_config: Some(registry),
         };
         for err in [
             helm.install(&request).await.unwrap_err(),

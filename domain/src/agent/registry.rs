@@ -38,6 +38,42 @@ pub fn docker_config_json(entries: &BTreeMap<String, (String, String)>) -> Vec<u
     serde_json::to_vec(&config).unwrap_or_else(|_| b"{\"auths\":{}}".to_vec())
 }
 
+/// The user name the agent logs in to the Distr registry with (its JWT is
+/// the password, AP §7.3).
+pub const DISTR_REGISTRY_USER: &str = "-";
+
+/// The `host → (user, password)` entries of a deployment's credential file
+/// (AP §7.3): every `registryAuth` entry, plus the Distr registry with user
+/// `-` and `hub_token` when `registry_host` is non-empty (AP §11f). `None`
+/// when the Distr registry is configured but there is no token.
+#[must_use]
+pub fn registry_entries(
+    deployment: &AgentDeployment,
+    registry_host: &str,
+    hub_token: Option<&str>,
+) -> Option<BTreeMap<String, (String, String)>> {
+    let mut entries: BTreeMap<String, (String, String)> = deployment
+        .registry_auth
+        .iter()
+        .flatten()
+        .map(|(host, credentials)| {
+            (
+                host.clone(),
+                (credentials.username.clone(), credentials.password.clone()),
+            )
+        })
+        .collect();
+    let registry_host = registry_host.trim();
+    if !registry_host.is_empty() {
+        let token = hub_token.filter(|t| !t.is_empty())?;
+        entries.insert(
+            registry_host.to_owned(),
+            (DISTR_REGISTRY_USER.to_owned(), token.to_owned()),
+        );
+    }
+    Some(entries)
+}
+
 /// Whether the compose or stack command needs `DOCKER_CONFIG` pointing at
 /// the deployment's own config: a non-empty `registryAuth`, or a
 /// `services.*.image` starting with the (non-empty) Distr registry host. A
@@ -97,6 +133,28 @@ mod tests {
     }
 
     const ON_HUB: &str = "name: distr-1\nservices:\n  web:\n    image: hub.example.com:8585/acme/web:1\n  db:\n    image: postgres\n";
+
+    #[test]
+    fn entries_hold_license_registries_and_the_distr_registry_only_when_configured() {
+        let mut d = deployment("services: {}\n");
+        d.registry_auth = Some(BTreeMap::from([(
+            "lic.example".to_owned(),
+            RegistryCredentials {
+                username: "u".into(),
+                password: "p".into(),
+            },
+        )]));
+        let only_license = registry_entries(&d, "", Some("jwt")).unwrap();
+        assert_eq!(
+            only_license,
+            BTreeMap::from([("lic.example".to_owned(), ("u".to_owned(), "p".to_owned()))])
+        );
+        let both = registry_entries(&d, " hub.example ", Some("jwt")).unwrap();
+        assert_eq!(both["hub.example"], ("-".to_owned(), "jwt".to_owned()));
+        assert_eq!(both.len(), 2);
+        assert_eq!(registry_entries(&d, "hub.example", None), None);
+        assert_eq!(registry_entries(&d, "hub.example", Some("")), None);
+    }
 
     #[test]
     fn config_json_has_sorted_base64_auths() {

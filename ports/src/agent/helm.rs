@@ -1,5 +1,3 @@
-use std::path::Path;
-
 use async_trait::async_trait;
 use distr_domain::agent::HelmChart;
 use serde_json::Value;
@@ -21,9 +19,9 @@ pub struct HelmRequest<'a> {
     pub chart: &'a HelmChart,
     /// The values, already with the pull Secret appended (secret: never logged).
     pub values: &'a Value,
-    /// The per-deployment directory holding the registry credentials file
-    /// `config.json` (Docker config format), used for OCI pulls.
-    pub registry_config_dir: Option<&'a Path>,
+    /// The deployment's registry credentials in Docker `config.json` format
+    /// (AP §7.3; secret), used for OCI pulls. HTTP repositories get none.
+    pub registry_config: Option<&'a [u8]>,
 }
 
 /// Helm 3 with the `secret` storage driver (AP §8.4), so `helm ls -a -n

@@ -1,4 +1,5 @@
 use std::path::{Path, PathBuf};
+
 use std::sync::Arc;
 
 use distr_domain::agent::HelmChart;
@@ -9,6 +10,7 @@ use serde_json::json;
 use super::CliHelm;
 use crate::HelmCliConfig;
 
+const REGISTRY: &[u8] = br#"{"auths":{"registry.example.com":{"auth":"LTpqd3Q="}}}"#;
 const STATUS: &str = include_str!("../../tests/fixtures/status-upgraded.json");
 
 fn repository() -> HelmChart {
@@ -41,14 +43,14 @@ fn helm(runner: &Arc<ScriptedRunner>, plain_http: bool) -> CliHelm {
 fn request<'a>(
     chart: &'a HelmChart,
     values: &'a serde_json::Value,
-    registry: Option<&'a Path>,
+    registry: Option<&'a [u8]>,
 ) -> HelmRequest<'a> {
     HelmRequest {
         namespace: "apps",
         release_name: "web",
         chart,
         values,
-        registry_config_dir: registry,
+        registry_config: registry,
     }
 }
 
@@ -64,6 +66,12 @@ fn redacted(runner: &ScriptedRunner) -> Vec<RecordedCommand> {
                 assert!(!Path::new(path).exists(), "the values file is removed");
                 "<values-file>".clone_into(path);
             }
+            if let Some(at) = cmd.args.iter().position(|a| a == "--registry-config")
+                && let Some(path) = cmd.args.get_mut(at + 1)
+            {
+                assert!(!Path::new(path).exists(), "the credentials file is removed");
+                "<registry-config-file>".clone_into(path);
+            }
             cmd
         })
         .collect()
@@ -76,7 +84,7 @@ async fn install_from_a_repository() {
         json!({"greeting": "hi", "imagePullSecrets": [{"name": "sh.distr.agent.v1.web.pull"}]});
     let chart = repository();
     let revision = helm(&runner, true)
-        .install(&request(&chart, &values, Some(Path::new("/tmp/d/docker"))))
+        .install(&request(&chart, &values, Some(REGISTRY)))
         .await
         .unwrap();
     assert_eq!(revision, 3);
@@ -89,7 +97,7 @@ async fn install_from_oci_with_credentials_and_plain_http() {
     let values = json!({});
     let chart = oci();
     helm(&runner, true)
-        .install(&request(&chart, &values, Some(Path::new("/tmp/d/docker"))))
+        .install(&request(&chart, &values, Some(REGISTRY)))
         .await
         .unwrap();
     insta::assert_yaml_snapshot!(redacted(&runner));
@@ -114,7 +122,7 @@ async fn upgrade_from_oci_over_tls() {
     let values = json!({});
     let chart = oci();
     helm(&runner, false)
-        .upgrade(&request(&chart, &values, Some(Path::new("/tmp/d/docker"))))
+        .upgrade(&request(&chart, &values, Some(REGISTRY)))
         .await
         .unwrap();
     insta::assert_yaml_snapshot!(redacted(&runner));
@@ -155,6 +163,66 @@ async fn the_values_file_holds_the_values_as_given() {
     let file = runner.recorded()[0].values_file.clone().unwrap();
     let read: serde_json::Value = serde_json::from_str(&file).unwrap();
     assert_eq!(read, values);
+}
+
+#[tokio::test]
+async fn oci_credentials_are_a_private_file_during_the_command() {
+    let runner = Arc::new(CredentialsPeek::default());
+    let dyn_runner: Arc<dyn distr_subprocess::CommandRunner> = runner.clone();
+    let helm = CliHelm::new(dyn_runner, HelmCliConfig::default());
+    let values = json!({});
+    let chart = oci();
+    helm.install(&request(&chart, &values, Some(REGISTRY)))
+        .await
+        .unwrap();
+    let seen = runner.seen.lock().unwrap().clone().unwrap();
+    assert_eq!(seen.0, REGISTRY);
+    assert_eq!(seen.1 & 0o777, 0o600);
+
+    // HTTP repositories get no credentials.
+    let runner = Arc::new(ScriptedRunner::new().then(0, STATUS));
+    let chart = repository();
+    helm_plain(&runner)
+        .install(&request(&chart, &values, Some(REGISTRY)))
+        .await
+        .unwrap();
+    assert!(
+        !runner.recorded()[0]
+            .args
+            .iter()
+            .any(|a| a == "--registry-config")
+    );
+}
+
+fn helm_plain(runner: &Arc<ScriptedRunner>) -> CliHelm {
+    let dyn_runner: Arc<dyn distr_subprocess::CommandRunner> = runner.clone();
+    CliHelm::new(dyn_runner, HelmCliConfig::default())
+}
+
+/// Reads the `--registry-config` file (content and mode) while the command runs.
+#[derive(Debug, Default)]
+struct CredentialsPeek {
+    seen: std::sync::Mutex<Option<(Vec<u8>, u32)>>,
+}
+
+#[async_trait::async_trait]
+impl distr_subprocess::CommandRunner for CredentialsPeek {
+    async fn run(
+        &self,
+        cmd: &distr_subprocess::CommandSpec,
+    ) -> Result<distr_subprocess::CommandOutput, std::io::Error> {
+        use std::os::unix::fs::PermissionsExt as _;
+        if let Some(at) = cmd.args.iter().position(|a| a == "--registry-config") {
+            let path = &cmd.args[at + 1];
+            let mode = std::fs::metadata(path)?.permissions().mode();
+            *self.seen.lock().unwrap() = Some((std::fs::read(path)?, mode));
+        }
+        Ok(distr_subprocess::CommandOutput {
+            status: 0,
+            stdout: STATUS.as_bytes().to_vec(),
+            stderr: Vec::new(),
+        })
+    }
 }
 
 #[tokio::test]
