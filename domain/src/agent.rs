@@ -41,8 +41,8 @@ pub use logs::{
 pub use metrics::{CpuTimes, cpu_usage, parse_meminfo, parse_proc_stat};
 pub use observed::{ContainerState, ServiceState, WorkloadLogLine};
 pub use plan::{
-    DeploymentStep, DockerPlan, DockerPlanInput, compose_project_name, plan_docker,
-    record_after_apply,
+    DeploymentStep, DockerPlan, DockerPlanInput, compose_project_name, needs_self_update,
+    plan_docker, record_after_apply,
 };
 pub use record::DockerRecord;
 pub use registry::{

@@ -18,8 +18,6 @@ use distr_ports::agent::{DockerError, RegistryAuthenticator};
 
 use crate::fs_util::{ensure_private_dir, write_atomic};
 
-/// The Distr registry's user name; the password is the agent JWT.
-
 /// Writes `<tmp_root>/<deployment id>/docker/config.json`.
 ///
 /// The docker CLI looks for plugins (`docker compose`) in

@@ -128,7 +128,10 @@ pub fn plan_docker(input: &DockerPlanInput<'_>) -> DockerPlan {
     }
 }
 
-pub(super) fn needs_self_update(own_version_id: &str, desired: &AgentResource) -> bool {
+/// Whether `DISTR_AGENT_VERSION_ID` (`own_version_id`, `""` disables
+/// self-update) differs from the desired agent version (AP §7.1, §8.2).
+#[must_use]
+pub fn needs_self_update(own_version_id: &str, desired: &AgentResource) -> bool {
     let own = own_version_id.trim();
     if own.is_empty() {
         return false;

@@ -66,3 +66,25 @@ pub fn next_revision(deployment: &AgentDeployment) -> AgentDeployment {
         ..deployment.clone()
     }
 }
+
+/// A kubernetes deployment with fresh ids: release `release`, chart `web`
+/// 0.1.0 from an HTTP repository, values `{}`.
+#[must_use]
+pub fn helm_deployment(release: &str) -> AgentDeployment {
+    AgentDeployment {
+        id: DeploymentId::from_uuid(uuid::Uuid::new_v4()),
+        revision_id: RevisionId::from_uuid(fresh_uuid()),
+        registry_auth: None,
+        logs_enabled: false,
+        force_restart: false,
+        compose_file: None,
+        env_file: None,
+        docker_type: None,
+        release_name: release.to_owned(),
+        chart_url: "https://charts.example.com/stable".to_owned(),
+        chart_name: "web".to_owned(),
+        chart_version: "0.1.0".to_owned(),
+        values: Some(serde_json::json!({})),
+        ignore_revision_skew: false,
+    }
+}
