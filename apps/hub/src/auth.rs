@@ -4,7 +4,7 @@
 mod jwt;
 mod pat;
 
-pub use jwt::{UserClaims, issue_user_token};
+pub use jwt::{UserClaims, authenticate_with_claims, issue_user_token};
 pub use pat::{PAT_PREFIX, hash_token, new_token_text};
 
 use axum::extract::FromRequestParts;
@@ -72,7 +72,7 @@ impl UserPrincipal {
         self.is_vendor() || self.customer_organization_id == owner
     }
 
-    fn rate_key(&self) -> String {
+    pub(crate) fn rate_key(&self) -> String {
         match self.token_id {
             Some(token) => format!("token:{token}"),
             None => format!("user:{}:{}", self.user_id, self.organization_id),

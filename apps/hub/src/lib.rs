@@ -9,6 +9,7 @@ pub mod clock;
 pub mod config;
 pub mod logging;
 pub mod openapi;
+pub mod portal;
 pub mod problem;
 pub mod rate_limit;
 pub mod router;

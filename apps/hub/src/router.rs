@@ -54,6 +54,7 @@ pub fn build_router_with(state: AppState, readiness: Readiness) -> Router {
         .route("/status", get(status))
         .route("/ready", get(ready))
         .nest("/api/v1", api)
+        .merge(crate::portal::routes(state.clone()))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))

@@ -2,27 +2,27 @@
 //! user JWTs or PATs, scoped per HS §3.3 (404 outside the caller's scope,
 //! 403 for visible objects the role may not change).
 
-mod agent_versions;
-mod applications;
-mod assemble;
+pub(crate) mod agent_versions;
+pub(crate) mod applications;
+pub(crate) mod assemble;
 mod customers;
-mod deployment_history;
-mod deployment_logs;
-mod deployments;
+pub(crate) mod deployment_history;
+pub(crate) mod deployment_logs;
+pub(crate) mod deployments;
 mod export;
 mod input;
-mod login;
-mod metrics;
+pub(crate) mod login;
+pub(crate) mod metrics;
 mod openapi;
-mod paging;
+pub(crate) mod paging;
 mod secrets;
-mod status;
+pub(crate) mod status;
 mod target_changes;
-mod target_logs;
-mod targets;
+pub(crate) mod target_logs;
+pub(crate) mod targets;
 mod tokens;
-mod versions;
-mod views;
+pub(crate) mod versions;
+pub(crate) mod views;
 
 pub use input::{JsonBody, parse_id};
 pub use openapi::UserApiDoc;

@@ -38,6 +38,24 @@ pub async fn post_access_request(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let id: TargetId = id.parse().map_err(|_| ApiError::not_found())?;
+    let body = rotate_target_secret(&state, &principal, id).await?;
+    let mut response = Json(body).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// Rotates the target's secret and returns the connect data; the API and
+/// the portal's connect page share it. Callers MUST answer with `no-store`.
+///
+/// # Errors
+/// 404 for a target outside the caller's scope, 403 for `read_only`.
+pub async fn rotate_target_secret(
+    state: &AppState,
+    principal: &UserPrincipal,
+    id: TargetId,
+) -> Result<AccessResponse, ApiError> {
     let target = state
         .store
         .get_target(principal.organization_id, id)
@@ -72,9 +90,5 @@ pub async fn post_access_request(
         target_id: target.id,
         target_secret: secret,
     };
-    let mut response = Json(body).into_response();
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(response)
+    Ok(body)
 }

@@ -92,6 +92,21 @@ fn decode(config: &HubConfig, token: &str) -> Option<UserClaims> {
 
 /// Verifies a bearer token and re-reads the membership.
 pub(super) async fn authenticate(state: &AppState, token: &str) -> Result<UserPrincipal, ApiError> {
+    authenticate_with_claims(state, token)
+        .await
+        .map(|(principal, _)| principal)
+}
+
+/// Verifies a user JWT (from a bearer header or the portal's session cookie)
+/// and re-reads the membership, returning the claims too.
+///
+/// # Errors
+/// 401 `unauthorized` for an invalid or expired token, a changed membership
+/// or a password changed after the token was issued.
+pub async fn authenticate_with_claims(
+    state: &AppState,
+    token: &str,
+) -> Result<(UserPrincipal, UserClaims), ApiError> {
     let claims = decode(&state.config, token).ok_or_else(ApiError::unauthorized)?;
     let user_id: UserAccountId = claims.sub.parse().map_err(|_| ApiError::unauthorized())?;
     let org: OrganizationId = claims.org.parse().map_err(|_| ApiError::unauthorized())?;
@@ -119,11 +134,12 @@ pub(super) async fn authenticate(state: &AppState, token: &str) -> Result<UserPr
     {
         return Err(ApiError::unauthorized());
     }
-    Ok(UserPrincipal {
+    let principal = UserPrincipal {
         user_id,
         organization_id: org,
         role,
         customer_organization_id: customer,
         token_id: None,
-    })
+    };
+    Ok((principal, claims))
 }

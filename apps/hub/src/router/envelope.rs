@@ -114,6 +114,14 @@ fn is_json(response: &Response) -> bool {
         .is_some_and(|v| v.starts_with("application/json"))
 }
 
+fn is_html(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
+}
+
 /// Turns every error into a problem document and adds `instance` and `requestId`.
 async fn finish_problem(response: Response, path: &str, request_id: &str) -> Response {
     let status = response.status();
@@ -122,8 +130,9 @@ async fn finish_problem(response: Response, path: &str, request_id: &str) -> Res
     }
     let response = if is_problem(&response) {
         response
-    } else if is_json(&response) {
-        // A deliberate JSON error body (`/ready`'s `{"ready":false}`) stays.
+    } else if is_json(&response) || is_html(&response) {
+        // A deliberate JSON error body (`/ready`'s `{"ready":false}`) and the
+        // portal's HTML error pages stay.
         return response;
     } else {
         replace_with_problem(response)

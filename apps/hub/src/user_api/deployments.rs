@@ -28,31 +28,31 @@ fn present_or_null<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 /// The body of `PUT /deployments`.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct PutDeployment {
+pub(crate) struct PutDeployment {
     #[serde(default)]
-    pub deployment_target_id: Option<TargetId>,
+    pub(crate) deployment_target_id: Option<TargetId>,
     #[serde(default)]
-    pub deployment_id: Option<DeploymentId>,
+    pub(crate) deployment_id: Option<DeploymentId>,
     #[serde(default)]
-    pub application_version_id: Option<ApplicationVersionId>,
+    pub(crate) application_version_id: Option<ApplicationVersionId>,
     #[serde(default)]
-    pub release_name: Option<String>,
+    pub(crate) release_name: Option<String>,
     #[serde(default)]
-    pub docker_type: Option<String>,
+    pub(crate) docker_type: Option<String>,
     #[serde(default, deserialize_with = "present_or_null")]
-    pub values_yaml: Option<Option<String>>,
+    pub(crate) values_yaml: Option<Option<String>>,
     #[serde(default, deserialize_with = "present_or_null")]
-    pub env_file_data: Option<Option<String>>,
+    pub(crate) env_file_data: Option<Option<String>>,
     #[serde(default)]
-    pub logs_enabled: Option<bool>,
+    pub(crate) logs_enabled: Option<bool>,
     #[serde(default)]
-    pub force_restart: Option<bool>,
+    pub(crate) force_restart: Option<bool>,
     #[serde(default)]
-    pub ignore_revision_skew: Option<bool>,
+    pub(crate) ignore_revision_skew: Option<bool>,
 }
 
 /// The view of one deployment on `target`.
-pub(super) async fn view_of(
+pub(crate) async fn view_of(
     state: &AppState,
     target: DeploymentTarget,
     id: DeploymentId,
@@ -80,13 +80,26 @@ pub(super) async fn put(
     principal: UserPrincipal,
     JsonBody(body): JsonBody<PutDeployment>,
 ) -> Result<Json<DeploymentView>, ApiError> {
+    Ok(Json(put_deployment(&state, &principal, body).await?))
+}
+
+/// Creates or updates a deployment (HS §3.8); the API and the portal share it.
+///
+/// # Errors
+/// 404 outside the caller's scope, 403 for read-only callers, 400 for any
+/// failed check.
+pub(crate) async fn put_deployment(
+    state: &AppState,
+    principal: &UserPrincipal,
+    body: PutDeployment,
+) -> Result<DeploymentView, ApiError> {
     let target_id = body.deployment_target_id.ok_or_else(|| {
         ApiError::validation("deploymentTargetId is required")
             .with_field("/deploymentTargetId", "required")
     })?;
-    let target = visible_target(&state, &principal, target_id).await?;
+    let target = visible_target(state, principal, target_id).await?;
     principal.require_write()?;
-    let planned = checks::plan(&state, &principal, &target, body).await?;
+    let planned = checks::plan(state, principal, &target, body).await?;
     let deployment_id = planned.deployment.id;
     if planned.create {
         state
@@ -107,11 +120,11 @@ pub(super) async fn put(
         }
     }
     state.changes.publish(target.id).await;
-    Ok(Json(view_of(&state, target, deployment_id).await?))
+    view_of(state, target, deployment_id).await
 }
 
 /// Reads a deployment whose target the caller may see; anything else is 404.
-pub(super) async fn find_visible(
+pub(crate) async fn find_visible(
     state: &AppState,
     principal: &UserPrincipal,
     raw_id: &str,
@@ -158,9 +171,22 @@ pub(super) async fn delete(
     principal: UserPrincipal,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let (deployment, target) = find_visible(&state, &principal, &id).await?;
+    undeploy(&state, &principal, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Undeploys (HS §2.5); the API and the portal share it.
+///
+/// # Errors
+/// 404 outside the caller's scope, 403 for read-only callers.
+pub(crate) async fn undeploy(
+    state: &AppState,
+    principal: &UserPrincipal,
+    raw_id: &str,
+) -> Result<(), ApiError> {
+    let (deployment, target) = find_visible(state, principal, raw_id).await?;
     principal.require_write()?;
     state.store.delete_deployment(deployment.id).await?;
     state.changes.publish(target.id).await;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }

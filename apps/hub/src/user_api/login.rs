@@ -66,7 +66,7 @@ fn in_cidr(ip: IpAddr, cidr: &str) -> bool {
 
 /// The client address: the peer, or the nearest untrusted `X-Forwarded-For`
 /// hop when the peer is a trusted proxy (`TRUSTED_PROXIES`).
-pub(super) fn client_ip(
+pub(crate) fn client_ip(
     peer: Option<SocketAddr>,
     headers: &HeaderMap,
     trusted: &[String],
@@ -116,7 +116,27 @@ pub(super) async fn login(
         &headers,
         &state.config.trusted_proxies,
     );
-    state.rate_limits.check("auth-login", &ip, AUTH_LIMIT)?;
+    let token = password_login(&state, &ip, &body.email, &body.password).await?;
+    Ok(Json(TokenResponse { token }))
+}
+
+/// Checks e-mail and password (rate-limited per client IP) and issues a user
+/// JWT for the last-used organization, otherwise the first. The API and the
+/// portal share it.
+///
+/// # Errors
+/// 401 `invalid-credentials` for any failure; 429 over the `/auth/login` limit.
+pub(crate) async fn password_login(
+    state: &AppState,
+    ip: &str,
+    email: &str,
+    password: &str,
+) -> Result<String, ApiError> {
+    state.rate_limits.check("auth-login", ip, AUTH_LIMIT)?;
+    let body = LoginRequest {
+        email: email.to_owned(),
+        password: password.to_owned(),
+    };
     let user = match Email::parse(&body.email) {
         Ok(email) => state.store.find_user_by_email(&email).await?,
         Err(_) => None,
@@ -139,8 +159,7 @@ pub(super) async fn login(
         .store
         .record_login(user.id, chosen.organization_id, now)
         .await?;
-    let token = issue_user_token(&state.config, now, &user, chosen)?;
-    Ok(Json(TokenResponse { token }))
+    issue_user_token(&state.config, now, &user, chosen)
 }
 
 #[cfg(test)]

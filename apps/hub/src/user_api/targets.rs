@@ -18,7 +18,7 @@ use crate::problem::ApiError;
 use crate::state::AppState;
 
 /// Reads a target the caller may see; anything else is 404.
-pub(super) async fn visible_target(
+pub(crate) async fn visible_target(
     state: &AppState,
     principal: &UserPrincipal,
     id: TargetId,
@@ -34,30 +34,31 @@ pub(super) async fn visible_target(
     }
 }
 
-#[derive(Deserialize)]
-pub(super) struct IdRef<T> {
-    pub(super) id: T,
+#[derive(Debug, Deserialize)]
+pub(crate) struct IdRef<T> {
+    pub(crate) id: T,
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
+// The body of `POST /deployment-targets` (no doc comment: it would change the OpenAPI document).
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct CreateTarget {
+pub(crate) struct CreateTarget {
     #[serde(default)]
-    name: String,
+    pub(crate) name: String,
     #[serde(default, rename = "type")]
-    target_type: String,
+    pub(crate) target_type: String,
     #[serde(default)]
-    namespace: Option<String>,
+    pub(crate) namespace: Option<String>,
     #[serde(default)]
-    scope: Option<String>,
+    pub(crate) scope: Option<String>,
     #[serde(default)]
-    metrics_enabled: Option<bool>,
+    pub(crate) metrics_enabled: Option<bool>,
     #[serde(default)]
     #[schema(value_type = Option<crate::openapi::AgentResources>)]
-    resources: Option<AgentResources>,
+    pub(crate) resources: Option<AgentResources>,
     #[serde(default)]
     #[schema(value_type = Option<crate::openapi::IdRef>)]
-    customer_organization: Option<IdRef<CustomerOrganizationId>>,
+    pub(crate) customer_organization: Option<IdRef<CustomerOrganizationId>>,
 }
 
 /// A Kubernetes quantity such as `100m`, `0.5`, `128Mi` or `1e3`.
@@ -165,6 +166,24 @@ pub(super) async fn create(
     principal: UserPrincipal,
     JsonBody(body): JsonBody<CreateTarget>,
 ) -> Result<(StatusCode, Json<TargetView>), ApiError> {
+    let target = validate_new_target(&state, &principal, body).await?;
+    state.store.create_target(&target).await?;
+    let mut views = target_views(&state, vec![target]).await?;
+    let view = views.pop().ok_or_else(ApiError::internal)?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// Validates a new target (HS §2.2) and builds it without storing it;
+/// customer callers always own what they create. The API and the portal's
+/// wizard share it.
+///
+/// # Errors
+/// 403 for read-only callers; 400 `validation-error` with `errors[]`.
+pub(crate) async fn validate_new_target(
+    state: &AppState,
+    principal: &UserPrincipal,
+    body: CreateTarget,
+) -> Result<DeploymentTarget, ApiError> {
     principal.require_write()?;
     let mut err = ApiError::validation("invalid deployment target");
     let name = Name::parse("name", &body.name)
@@ -218,15 +237,12 @@ pub(super) async fn create(
             .resources
             .filter(|_| matches!(kind, TargetKind::Kubernetes { .. })),
         kind,
-        agent_version_id: hub_agent_version(&state).await?,
+        agent_version_id: hub_agent_version(state).await?,
         reported_agent_version_id: None,
         secret: None,
         heartbeat: None,
     };
-    state.store.create_target(&target).await?;
-    let mut views = target_views(&state, vec![target]).await?;
-    let view = views.pop().ok_or_else(ApiError::internal)?;
-    Ok((StatusCode::CREATED, Json(view)))
+    Ok(target)
 }
 
 #[utoipa::path(
@@ -241,6 +257,17 @@ pub(super) async fn list(
     State(state): State<AppState>,
     principal: UserPrincipal,
 ) -> Result<Json<Vec<TargetView>>, ApiError> {
+    Ok(Json(list_visible(&state, &principal).await?))
+}
+
+/// The views of every target the caller may see, in HS §3.4 order.
+///
+/// # Errors
+/// Store failures.
+pub(crate) async fn list_visible(
+    state: &AppState,
+    principal: &UserPrincipal,
+) -> Result<Vec<TargetView>, ApiError> {
     let targets = state
         .store
         .list_targets(
@@ -252,7 +279,7 @@ pub(super) async fn list(
         .into_iter()
         .filter(|t| principal.can_see(t.customer_organization_id))
         .collect();
-    Ok(Json(target_views(&state, visible).await?))
+    target_views(state, visible).await
 }
 
 #[utoipa::path(
@@ -269,9 +296,21 @@ pub(super) async fn get_one(
     principal: UserPrincipal,
     Path(id): Path<String>,
 ) -> Result<Json<TargetView>, ApiError> {
-    let target = visible_target(&state, &principal, parse_id(&id)?).await?;
-    let mut views = target_views(&state, vec![target]).await?;
-    views.pop().map(Json).ok_or_else(ApiError::internal)
+    Ok(Json(view_one(&state, &principal, parse_id(&id)?).await?))
+}
+
+/// The view of one target the caller may see.
+///
+/// # Errors
+/// 404 outside the caller's scope.
+pub(crate) async fn view_one(
+    state: &AppState,
+    principal: &UserPrincipal,
+    id: TargetId,
+) -> Result<TargetView, ApiError> {
+    let target = visible_target(state, principal, id).await?;
+    let mut views = target_views(state, vec![target]).await?;
+    views.pop().ok_or_else(ApiError::internal)
 }
 
 #[cfg(test)]

@@ -35,21 +35,21 @@ pub fn b64(text: &str) -> String {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct VersionView {
-    id: ApplicationVersionId,
-    application_id: ApplicationId,
+    pub(crate) id: ApplicationVersionId,
+    pub(crate) application_id: ApplicationId,
     #[serde(serialize_with = "ts")]
-    created_at: DateTime<Utc>,
-    name: String,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) name: String,
     #[serde(serialize_with = "opt_ts", skip_serializing_if = "Option::is_none")]
-    archived_at: Option<DateTime<Utc>>,
+    pub(crate) archived_at: Option<DateTime<Utc>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    chart_type: Option<&'static str>,
+    pub(crate) chart_type: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    chart_url: Option<String>,
+    pub(crate) chart_url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    chart_name: Option<String>,
+    pub(crate) chart_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    chart_version: Option<String>,
+    pub(crate) chart_version: Option<String>,
 }
 
 impl From<&ApplicationVersion> for VersionView {
@@ -87,13 +87,13 @@ impl From<&ApplicationVersion> for VersionView {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ApplicationView {
-    id: ApplicationId,
+    pub(crate) id: ApplicationId,
     #[serde(serialize_with = "ts")]
-    created_at: DateTime<Utc>,
-    name: String,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) name: String,
     #[serde(rename = "type")]
-    app_type: &'static str,
-    versions: Vec<VersionView>,
+    pub(crate) app_type: &'static str,
+    pub(crate) versions: Vec<VersionView>,
 }
 
 impl ApplicationView {
@@ -113,15 +113,15 @@ impl ApplicationView {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct StatusView {
-    id: StatusId,
+    pub(crate) id: StatusId,
     #[serde(serialize_with = "ts")]
-    created_at: DateTime<Utc>,
+    pub(crate) created_at: DateTime<Utc>,
     #[serde(serialize_with = "ts")]
-    first_reported_at: DateTime<Utc>,
-    deployment_revision_id: RevisionId,
+    pub(crate) first_reported_at: DateTime<Utc>,
+    pub(crate) deployment_revision_id: RevisionId,
     #[serde(rename = "type")]
-    status_type: &'static str,
-    message: String,
+    pub(crate) status_type: &'static str,
+    pub(crate) message: String,
 }
 
 impl StatusView {
@@ -163,33 +163,33 @@ pub struct DeploymentParts<'a> {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DeploymentView {
-    id: DeploymentId,
+    pub(crate) id: DeploymentId,
     #[serde(serialize_with = "ts")]
-    created_at: DateTime<Utc>,
-    deployment_target_id: TargetId,
-    application_id: ApplicationId,
-    application_name: String,
-    application_version_id: ApplicationVersionId,
-    application_version_name: String,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) deployment_target_id: TargetId,
+    pub(crate) application_id: ApplicationId,
+    pub(crate) application_name: String,
+    pub(crate) application_version_id: ApplicationVersionId,
+    pub(crate) application_version_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    release_name: Option<String>,
+    pub(crate) release_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    docker_type: Option<&'static str>,
-    logs_enabled: bool,
-    deployment_revision_id: RevisionId,
+    pub(crate) docker_type: Option<&'static str>,
+    pub(crate) logs_enabled: bool,
+    pub(crate) deployment_revision_id: RevisionId,
     #[serde(serialize_with = "ts")]
-    deployment_revision_created_at: DateTime<Utc>,
+    pub(crate) deployment_revision_created_at: DateTime<Utc>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    values_yaml: Option<String>,
+    pub(crate) values_yaml: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    env_file_data: Option<String>,
-    force_restart: bool,
-    ignore_revision_skew: bool,
+    pub(crate) env_file_data: Option<String>,
+    pub(crate) force_restart: bool,
+    pub(crate) ignore_revision_skew: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    latest_status: Option<StatusView>,
-    health: &'static str,
-    revision_pending: bool,
-    update_available: bool,
+    pub(crate) latest_status: Option<StatusView>,
+    pub(crate) health: &'static str,
+    pub(crate) revision_pending: bool,
+    pub(crate) update_available: bool,
 }
 
 impl DeploymentView {
@@ -238,10 +238,10 @@ pub struct CustomerRef {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AgentVersionRef {
-    id: AgentVersionId,
-    name: String,
+    pub(crate) id: AgentVersionId,
+    pub(crate) name: String,
     #[serde(serialize_with = "ts")]
-    created_at: DateTime<Utc>,
+    pub(crate) created_at: DateTime<Utc>,
 }
 
 impl From<&AgentVersion> for AgentVersionRef {
@@ -258,42 +258,42 @@ impl From<&AgentVersion> for AgentVersionRef {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CurrentStatus {
-    id: HeartbeatChangeId,
+    pub(crate) id: HeartbeatChangeId,
     #[serde(serialize_with = "ts")]
-    created_at: DateTime<Utc>,
-    message: String,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) message: String,
 }
 
 /// A deployment target (HS §3.6).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TargetView {
-    id: TargetId,
+    pub(crate) id: TargetId,
     #[serde(serialize_with = "ts")]
-    created_at: DateTime<Utc>,
-    name: String,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) name: String,
     #[serde(rename = "type")]
-    target_type: &'static str,
+    pub(crate) target_type: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    namespace: Option<String>,
+    pub(crate) namespace: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    scope: Option<&'static str>,
-    metrics_enabled: bool,
+    pub(crate) scope: Option<&'static str>,
+    pub(crate) metrics_enabled: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<crate::openapi::AgentResources>)]
-    resources: Option<AgentResources>,
+    pub(crate) resources: Option<AgentResources>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    customer_organization: Option<CustomerRef>,
-    agent_version: AgentVersionRef,
+    pub(crate) customer_organization: Option<CustomerRef>,
+    pub(crate) agent_version: AgentVersionRef,
     #[serde(skip_serializing_if = "Option::is_none")]
-    reported_agent_version_id: Option<AgentVersionId>,
+    pub(crate) reported_agent_version_id: Option<AgentVersionId>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    reported_agent_version_name: Option<String>,
+    pub(crate) reported_agent_version_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    current_status: Option<CurrentStatus>,
-    connection_state: &'static str,
-    agent_update_pending: bool,
-    deployments: Vec<DeploymentView>,
+    pub(crate) current_status: Option<CurrentStatus>,
+    pub(crate) connection_state: &'static str,
+    pub(crate) agent_update_pending: bool,
+    pub(crate) deployments: Vec<DeploymentView>,
 }
 
 /// Everything a target view is computed from.

@@ -1,0 +1,42 @@
+//! The vendor and customer portal (HS §4): server-rendered HTML from
+//! compile-time-checked askama templates, embedded CSS and one small script,
+//! usable without JavaScript. Session cookie and CSRF per HS §4.1.
+//!
+//! Handlers call the same functions as the user API (`crate::user_api`), so
+//! no business rule exists twice; an [`ApiError`](crate::problem::ApiError)
+//! is shown inline (`detail` and `errors[]`).
+
+mod assets;
+mod connect;
+mod csrf;
+mod dots;
+mod login;
+mod overview;
+mod page;
+mod session;
+
+pub use csrf::csrf_token;
+pub use session::SESSION_COOKIE;
+
+use axum::routing::{get, post};
+use axum::{Router, middleware};
+
+use crate::state::AppState;
+
+/// The portal routes, mounted at the root next to `/api/v1`.
+pub fn routes(state: AppState) -> Router<AppState> {
+    Router::new()
+        .route("/", get(overview::home))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/deployments", get(overview::page))
+        .route("/ui/health", get(overview::health))
+        .route(
+            "/deployment-targets/{id}/connect",
+            get(connect::confirm).post(connect::submit),
+        )
+        .route("/static/portal.css", get(assets::css))
+        .route("/static/portal.js", get(assets::js))
+        .layer(middleware::from_fn_with_state(state, session::renew))
+        .layer(middleware::from_fn(page::security_headers))
+}

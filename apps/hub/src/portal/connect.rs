@@ -1,0 +1,85 @@
+//! The connect flow (HS §4.5): a POST rotates the target secret and its
+//! answer page shows the command once, with `no-store`; the command never
+//! goes into a redirect, a flash message or a cookie. The portal offers it
+//! only on `not_connected` (Connect) and `stale` (Reconnect) targets.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::csrf::{CsrfForm, NoFields};
+use super::dots::connect_action;
+use super::page::{Chrome, PortalError, html};
+use super::session::Session;
+use crate::agent_api::access_request::rotate_target_secret;
+use crate::problem::ApiError;
+use crate::state::AppState;
+use crate::user_api::parse_id;
+use crate::user_api::targets::view_one;
+use crate::user_api::views::TargetView;
+
+#[derive(Template)]
+#[template(path = "portal/connect_confirm.html")]
+struct ConfirmPage {
+    chrome: Chrome,
+    id: String,
+    name: String,
+    action: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "portal/connect.html")]
+struct CommandPage {
+    chrome: Chrome,
+    name: String,
+    command: String,
+    kubernetes_namespace: String,
+}
+
+/// The target and its allowed action; writers only, never while connected.
+async fn connectable(
+    state: &AppState,
+    session: &Session,
+    raw_id: &str,
+) -> Result<(TargetView, &'static str), PortalError> {
+    let target = view_one(state, &session.principal, parse_id(raw_id)?).await?;
+    session.principal.require_write()?;
+    let action = connect_action(target.connection_state).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::CONFLICT,
+            "connected",
+            "this target is connected; it needs no new credentials",
+        )
+    })?;
+    Ok((target, action))
+}
+
+pub(super) async fn confirm(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Result<Response, PortalError> {
+    let (target, action) = connectable(&state, &session, &id).await?;
+    Ok(html(&ConfirmPage {
+        chrome: Chrome::new(&state, &session, "deployments"),
+        id: target.id.to_string(),
+        name: target.name,
+        action,
+    }))
+}
+
+pub(super) async fn submit(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(session, NoFields {}): CsrfForm<NoFields>,
+) -> Result<Response, PortalError> {
+    let (target, _) = connectable(&state, &session, &id).await?;
+    let access = rotate_target_secret(&state, &session.principal, target.id).await?;
+    Ok(html(&CommandPage {
+        chrome: Chrome::new(&state, &session, "deployments"),
+        name: target.name,
+        command: access.connect_command,
+        kubernetes_namespace: target.namespace.unwrap_or_default(),
+    }))
+}

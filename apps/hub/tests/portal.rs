@@ -1,0 +1,19 @@
+//! The portal (HS §4): HTML-level tests of every page with JavaScript off
+//! (in-process through `build_router`), and browser tests in headless
+//! Chromium (`portal/browser.rs`), which skip loudly when Chromium is absent
+//! unless `DISTR_REQUIRE_BROWSER=1`.
+
+mod portal {
+    #[path = "../api/support.rs"]
+    #[expect(
+        dead_code,
+        unused_macros,
+        reason = "the API harness is shared; the portal uses part of it"
+    )]
+    pub mod support;
+
+    pub mod html;
+
+    pub mod auth;
+    pub mod overview;
+}
