@@ -15,6 +15,7 @@
 #   DISTR_REQUIRE_DOCKER   1: a missing Docker Engine fails tests instead of skipping them
 #   DISTR_SWARM_TESTS      1: also run the tests that `docker swarm init` the engine
 #   PG_TEST_URL            use this PostgreSQL server instead of a throwaway cluster
+#   SKIP_SCHEMATHESIS      1: skip the schemathesis run (scripts/schemathesis.sh)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -53,5 +54,9 @@ case "${TEST_RUNNER:-cargo}" in
         exit 2
         ;;
 esac
+
+if [ "${SKIP_SCHEMATHESIS:-0}" != "1" ]; then
+    step "schemathesis" scripts/schemathesis.sh
+fi
 
 printf '\nAll checks passed.\n'

@@ -10,6 +10,7 @@ mod api {
     pub mod deployment_history;
     pub mod deployments;
     pub mod infra;
+    pub mod matrix;
     pub mod openapi;
     pub mod settings;
     pub mod target_changes;

@@ -102,7 +102,10 @@ pub(crate) fn client_ip(
     tag = "session",
     summary = "Log in with e-mail and password",
     request_body = LoginRequest,
-    responses((status = 200, description = "A user JWT", body = TokenResponse)),
+    responses(
+        (status = 200, description = "A user JWT", body = TokenResponse),
+        (status = 401, description = "Wrong e-mail or password (invalid-credentials)", body = crate::openapi::Problem, content_type = "application/problem+json")
+    ),
     security(())
 )]
 pub(super) async fn login(

@@ -39,7 +39,7 @@ async fn the_document_is_served_publicly_as_json() {
 
 /// Every `.route("<path>", <methods>)` in the user API's source files, as
 /// (method, `/api/v1<path>`) pairs.
-fn routed_operations() -> BTreeSet<(String, String)> {
+pub(super) fn routed_operations() -> BTreeSet<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = vec![root.join("user_api.rs")];
     collect_rs(&root.join("user_api"), &mut files);
@@ -259,10 +259,9 @@ fn the_document_is_structurally_valid_openapi_3_1() {
                 }
             }
             let public = op["security"] == serde_json::json!([{}]);
-            assert_eq!(
-                responses.contains_key("401"),
-                !public,
-                "{method} {path}: 401 exactly on authenticated operations"
+            assert!(
+                public || responses.contains_key("401"),
+                "{method} {path}: authenticated operations answer 401"
             );
         }
     }
