@@ -21,6 +21,8 @@ mod docker;
 mod hub;
 #[path = "e2e/images.rs"]
 mod images;
+#[path = "e2e/process.rs"]
+mod process;
 #[path = "e2e/proxy.rs"]
 mod proxy;
 #[path = "e2e/setup.rs"]

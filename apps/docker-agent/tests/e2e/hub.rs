@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
-use crate::docker::{Out, run};
+use crate::process::{Out, run};
 
 /// Settings of one Hub.
 #[derive(Debug, Clone)]
@@ -208,4 +208,39 @@ impl Hub {
             .expect("accessToken")
             .to_owned()
     }
+}
+
+/// `DISTR_HUB_BIN`, else the Hub beside the agent binary, else
+/// `<workspace>/target*/debug/distr-hub`, else `cargo build -p distr-hub`.
+pub async fn hub_binary(workspace: &Path, agent_bin: &Path) -> PathBuf {
+    if let Some(bin) = std::env::var_os("DISTR_HUB_BIN") {
+        return PathBuf::from(bin);
+    }
+    let target_dir = agent_bin.parent().expect("target/debug").to_owned();
+    let beside = target_dir.join("distr-hub");
+    let mut candidates = vec![beside.clone()];
+    if let Ok(entries) = std::fs::read_dir(workspace) {
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with("target") {
+                candidates.push(entry.path().join("debug/distr-hub"));
+            }
+        }
+    }
+    if let Some(found) = candidates.into_iter().find(|p| p.is_file()) {
+        return found;
+    }
+    let target = target_dir
+        .parent()
+        .expect("cargo target dir")
+        .to_string_lossy()
+        .into_owned();
+    let out = run(
+        "cargo",
+        &["build", "-p", "distr-hub", "--target-dir", &target],
+        &[],
+        None,
+    )
+    .await;
+    assert!(out.ok(), "cargo build -p distr-hub failed: {}", out.stderr);
+    beside
 }

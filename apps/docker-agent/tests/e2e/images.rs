@@ -47,7 +47,7 @@ fn workspace() -> PathBuf {
 async fn build() -> Artifacts {
     let workspace = workspace();
     let agent_bin = PathBuf::from(env!("CARGO_BIN_EXE_distr-docker-agent"));
-    let hub_bin = hub_binary(&workspace, &agent_bin).await;
+    let hub_bin = crate::hub::hub_binary(&workspace, &agent_bin).await;
     script(&workspace, "scripts/build-test-images.sh", &[], &[]).await;
     let agent = agent_bin.to_string_lossy().into_owned();
     let (repository, tag) = BASE_IMAGE.split_once(':').expect("tagged base image");
@@ -86,41 +86,6 @@ async fn build() -> Artifacts {
         }
     }
     Artifacts { hub_bin }
-}
-
-/// `DISTR_HUB_BIN`, else the Hub beside the agent binary, else
-/// `<workspace>/target*/debug/distr-hub`, else `cargo build -p distr-hub`.
-async fn hub_binary(workspace: &Path, agent_bin: &Path) -> PathBuf {
-    if let Some(bin) = std::env::var_os("DISTR_HUB_BIN") {
-        return PathBuf::from(bin);
-    }
-    let target_dir = agent_bin.parent().expect("target/debug").to_owned();
-    let beside = target_dir.join("distr-hub");
-    let mut candidates = vec![beside.clone()];
-    if let Ok(entries) = std::fs::read_dir(workspace) {
-        for entry in entries.flatten() {
-            if entry.file_name().to_string_lossy().starts_with("target") {
-                candidates.push(entry.path().join("debug/distr-hub"));
-            }
-        }
-    }
-    if let Some(found) = candidates.into_iter().find(|p| p.is_file()) {
-        return found;
-    }
-    let target = target_dir
-        .parent()
-        .expect("cargo target dir")
-        .to_string_lossy()
-        .into_owned();
-    let out = run(
-        "cargo",
-        &["build", "-p", "distr-hub", "--target-dir", &target],
-        &[],
-        None,
-    )
-    .await;
-    assert!(out.ok(), "cargo build -p distr-hub failed: {}", out.stderr);
-    beside
 }
 
 async fn image_id(reference: &str) -> Option<String> {
