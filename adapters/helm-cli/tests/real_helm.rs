@@ -7,7 +7,7 @@
 //! Skips loudly without `helm` 3 on `PATH`; `DISTR_REQUIRE_HELM=1` (CI)
 //! turns that into a failure.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use distr_domain::agent::{HelmChart, with_pull_secret};
@@ -15,87 +15,9 @@ use distr_helm_cli::{CliHelm, HelmCliConfig};
 use distr_ports::agent::{HelmRequest, HelmRuntime};
 use distr_subprocess::TokioCommandRunner;
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use support::{build_repository, helm_available, serve};
 
-fn helm_available() -> bool {
-    let ok = std::process::Command::new("helm")
-        .args(["version", "--short"])
-        .output()
-        .is_ok_and(|out| out.status.success() && out.stdout.starts_with(b"v3."));
-    if !ok {
-        assert!(
-            std::env::var("DISTR_REQUIRE_HELM").as_deref() != Ok("1"),
-            "DISTR_REQUIRE_HELM=1 but no helm 3 on PATH (scripts/setup-test-env.sh installs it)"
-        );
-        eprintln!(
-            "\n*** SKIPPED: no helm 3 on PATH; run scripts/setup-test-env.sh (DISTR_REQUIRE_HELM=1 makes this fail) ***\n"
-        );
-    }
-    ok
-}
-
-fn fixture_chart() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/web")
-}
-
-/// `helm package` + `helm repo index` into `dir`.
-fn build_repository(dir: &Path, url: &str) {
-    let run = |args: &[&str]| {
-        let out = std::process::Command::new("helm")
-            .args(args)
-            .output()
-            .expect("run helm");
-        assert!(
-            out.status.success(),
-            "helm {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    let chart = fixture_chart();
-    run(&[
-        "package",
-        chart.to_str().unwrap(),
-        "--destination",
-        dir.to_str().unwrap(),
-    ]);
-    run(&["repo", "index", dir.to_str().unwrap(), "--url", url]);
-}
-
-/// A static file server on loopback (just enough HTTP/1.0 for helm).
-async fn serve(dir: PathBuf) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut socket, _)) = listener.accept().await else {
-                return;
-            };
-            let dir = dir.clone();
-            tokio::spawn(async move {
-                let mut buf = vec![0u8; 8192];
-                let n = socket.read(&mut buf).await.unwrap_or(0);
-                let request = String::from_utf8_lossy(&buf[..n]);
-                let path = request.split_whitespace().nth(1).unwrap_or("/");
-                let file = dir.join(path.trim_start_matches('/'));
-                let response = match std::fs::read(&file) {
-                    Ok(body) if !path.contains("..") => {
-                        let mut r = format!(
-                            "HTTP/1.0 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                            body.len()
-                        )
-                        .into_bytes();
-                        r.extend(body);
-                        r
-                    }
-                    _ => b"HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n".to_vec(),
-                };
-                let _ = socket.write_all(&response).await;
-            });
-        }
-    });
-    url
-}
+mod support;
 
 fn helm_with_home(home: &Path) -> CliHelm {
     CliHelm::new(
