@@ -11,6 +11,7 @@ mod log_shipper;
 mod metrics_task;
 mod progress;
 mod self_logs;
+mod swappable_hub;
 mod task;
 mod tick_loop;
 mod timings;
@@ -22,6 +23,7 @@ pub use progress::ProgressReporter;
 pub use self_logs::{
     SELF_LOG_BATCH, SELF_LOG_CAP, SelfLogBuffer, SelfLogLayer, SelfLogShipper, self_log_pipeline,
 };
+pub use swappable_hub::SwappableHub;
 pub use task::AbortOnDrop;
 pub use tick_loop::{TickLoop, TickTrigger};
 pub use timings::AgentTimings;

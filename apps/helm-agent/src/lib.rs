@@ -8,9 +8,11 @@
 mod adapters;
 mod log_source;
 mod reconciler;
+mod reload;
 mod run;
 
 pub use adapters::HelmAdapters;
 pub use log_source::HelmLogSource;
 pub use reconciler::{HelmReconciler, TickOutcome};
+pub use reload::{ConfigReload, Connect, LookupEnv, ReadFiles};
 pub use run::{run, tick_once};

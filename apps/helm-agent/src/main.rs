@@ -1,28 +1,27 @@
 //! `distr-helm-agent`: reads the environment (and the configuration
 //! directories of AP §8.1), builds the adapters and runs the loop.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use distr_agent_core::{AgentTimings, self_log_pipeline};
+use distr_agent_core::{AgentTimings, SwappableHub, self_log_pipeline};
 use distr_domain::agent::{AgentEnv, CONFIG_DIRS_VAR, overlay_lookup, parse_agent_env};
-use distr_helm_agent::{HelmAdapters, run};
+use distr_helm_agent::{ConfigReload, HelmAdapters, run};
+use distr_ports::agent::HubApi;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{EnvFilter, Layer};
 
 fn main() -> ExitCode {
     let process_env = |key: &str| std::env::var(key).ok();
-    let files = match std::env::var(CONFIG_DIRS_VAR) {
-        Ok(dirs) => match distr_kube::read_config_files(&dirs) {
-            Ok(files) => files,
-            Err(err) => {
-                eprintln!("{err}");
-                return ExitCode::from(2);
-            }
-        },
-        Err(_) => std::collections::BTreeMap::new(),
+    let files = match config_files() {
+        Ok(files) => files,
+        Err(err) => {
+            eprintln!("{err}");
+            return ExitCode::from(2);
+        }
     };
     let env = match parse_agent_env(&overlay_lookup(&files, &process_env)) {
         Ok(env) => env,
@@ -44,6 +43,14 @@ fn main() -> ExitCode {
     runtime.block_on(agent(env))
 }
 
+/// The files of the directories in `DISTR_AGENT_CONFIG_DIRS` (none when unset).
+fn config_files() -> Result<BTreeMap<String, String>, String> {
+    match std::env::var(CONFIG_DIRS_VAR) {
+        Ok(dirs) => distr_kube::read_config_files(&dirs).map_err(|e| e.to_string()),
+        Err(_) => Ok(BTreeMap::new()),
+    }
+}
+
 async fn agent(env: AgentEnv) -> ExitCode {
     let timings = AgentTimings::new(env.interval);
     let (self_logs, self_log_shipper) = self_log_pipeline(timings.self_log_period);
@@ -60,7 +67,14 @@ async fn agent(env: AgentEnv) -> ExitCode {
         version = env!("CARGO_PKG_VERSION"),
         "kubernetes agent is starting"
     );
-    let adapters = match build_adapters(&env).await {
+    let hub = match hub_client(&env) {
+        Ok(client) => Arc::new(SwappableHub::new(Arc::new(client))),
+        Err(err) => {
+            tracing::error!(error = %err, "cannot set up the Hub client");
+            return ExitCode::FAILURE;
+        }
+    };
+    let adapters = match build_adapters(&env, Arc::clone(&hub) as Arc<dyn HubApi>).await {
         Ok(adapters) => adapters,
         Err(err) => {
             tracing::error!(error = %err, "cannot set up the kubernetes agent");
@@ -68,7 +82,14 @@ async fn agent(env: AgentEnv) -> ExitCode {
         }
     };
     tokio::spawn(self_log_shipper.run(Arc::clone(&adapters.hub)));
-    run(env, adapters, timings, shutdown_signal()).await;
+    let reload = ConfigReload::new(
+        env.clone(),
+        Box::new(config_files),
+        Box::new(|key| std::env::var(key).ok()),
+        Box::new(|env| hub_client(env).map(|client| Arc::new(client) as Arc<dyn HubApi>)),
+        Arc::clone(&hub),
+    );
+    run(env, adapters, timings, Some(reload), shutdown_signal()).await;
     ExitCode::SUCCESS
 }
 
@@ -82,8 +103,8 @@ fn release_name() -> String {
         .unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_owned())
 }
 
-async fn build_adapters(env: &AgentEnv) -> Result<HelmAdapters, String> {
-    let hub = distr_hub_client::HubClient::new(distr_hub_client::HubClientConfig {
+fn hub_client(env: &AgentEnv) -> Result<distr_hub_client::HubClient, String> {
+    distr_hub_client::HubClient::new(distr_hub_client::HubClientConfig {
         target_id: env.target_id.clone(),
         target_secret: env.target_secret.clone(),
         login_endpoint: env.login_endpoint.clone(),
@@ -97,7 +118,10 @@ async fn build_adapters(env: &AgentEnv) -> Result<HelmAdapters, String> {
         connect_timeout: distr_hub_client::HubClientConfig::DEFAULT_CONNECT_TIMEOUT,
         request_timeout: distr_hub_client::HubClientConfig::DEFAULT_REQUEST_TIMEOUT,
     })
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| e.to_string())
+}
+
+async fn build_adapters(env: &AgentEnv, hub: Arc<dyn HubApi>) -> Result<HelmAdapters, String> {
     let cluster = Arc::new(
         distr_kube::KubeCluster::from_environment()
             .await
@@ -112,7 +136,7 @@ async fn build_adapters(env: &AgentEnv) -> Result<HelmAdapters, String> {
         },
     );
     Ok(HelmAdapters {
-        hub: Arc::new(hub),
+        hub,
         helm: Arc::new(helm),
         state: cluster.clone(),
         pull_secrets: cluster.clone(),

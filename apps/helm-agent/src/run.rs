@@ -5,7 +5,7 @@ use std::sync::Arc;
 use distr_agent_core::{AgentTimings, DesiredStateSource, LogShipper, TickLoop};
 use distr_domain::agent::AgentEnv;
 
-use crate::{HelmAdapters, HelmLogSource, HelmReconciler, TickOutcome};
+use crate::{ConfigReload, HelmAdapters, HelmLogSource, HelmReconciler, TickOutcome};
 
 /// One tick: obtain the desired state and reconcile. A failed fetch ends
 /// the tick without any change or report (AP §6.4, §11h) and gives `None`.
@@ -25,10 +25,13 @@ pub async fn tick_once(
 /// Runs the agent until `shutdown` completes: the tick loop, the long-poll
 /// loop (active only against a Hub that sends ETags) and log shipping.
 /// Self-log shipping is started by the caller, which owns the subscriber.
+/// With `reload`, every tick starts by re-reading the configuration
+/// (AP §8.1); `adapters.hub` must then be the `SwappableHub` it replaces.
 pub async fn run(
     env: AgentEnv,
     adapters: HelmAdapters,
     timings: AgentTimings,
+    reload: Option<ConfigReload>,
     shutdown: impl Future<Output = ()>,
 ) {
     if env.agent_version_id.trim().is_empty() {
@@ -56,6 +59,9 @@ pub async fn run(
     );
     let logs = tokio::spawn(shipper.run());
     let ticks = tick_loop.run(|| async {
+        if let Some(reload) = &reload {
+            reload.reload();
+        }
         if tick_once(&source, &reconciler).await == Some(TickOutcome::SelfUpdated) {
             tracing::info!("waiting for the new agent to replace this one");
         }

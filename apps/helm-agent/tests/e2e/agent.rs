@@ -214,7 +214,7 @@ async fn agent_loop(
         self_log_period: Duration::from_secs(1),
         ..AgentTimings::new(env.interval)
     };
-    run(env, adapters, timings, shutdown).await;
+    run(env, adapters, timings, None, shutdown).await;
 }
 
 #[derive(Debug)]
