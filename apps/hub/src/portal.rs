@@ -9,11 +9,13 @@
 mod assets;
 mod connect;
 mod csrf;
+mod deployment;
 mod dots;
 mod login;
 mod overview;
 mod page;
 mod session;
+mod wizard;
 
 pub use csrf::csrf_token;
 pub use session::SESSION_COOKIE;
@@ -31,6 +33,12 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/logout", post(login::logout))
         .route("/deployments", get(overview::page))
         .route("/ui/health", get(overview::health))
+        .route("/deployments/new", get(wizard::page).post(wizard::submit))
+        .route("/deployments/{id}", get(deployment::page))
+        .route("/deployments/{id}/restart", post(deployment::restart))
+        .route("/deployments/{id}/logs", post(deployment::logs))
+        .route("/deployments/{id}/update", post(deployment::update))
+        .route("/deployments/{id}/undeploy", post(deployment::remove))
         .route(
             "/deployment-targets/{id}/connect",
             get(connect::confirm).post(connect::submit),

@@ -15,5 +15,7 @@ mod portal {
     pub mod html;
 
     pub mod auth;
+    pub mod browser;
+    pub mod deploy;
     pub mod overview;
 }

@@ -37,6 +37,18 @@ pub fn csrf_token(secret: &[u8], session_token: &str) -> String {
     hex::encode(mac(secret, session_token).finalize().into_bytes())
 }
 
+/// A keyed fingerprint of `parts` under `JWT_SECRET` for `purpose`, for
+/// stateless one-time form fields (the connect page's `issued`).
+#[must_use]
+pub(crate) fn fingerprint(secret: &[u8], purpose: &str, parts: &[&[u8]]) -> String {
+    let mut mac = mac(secret, purpose);
+    for part in parts {
+        mac.update(&(part.len() as u64).to_be_bytes());
+        mac.update(part);
+    }
+    hex::encode(mac.finalize().into_bytes())
+}
+
 /// Whether `presented` is the session's token (constant-time).
 fn token_matches(secret: &[u8], session_token: &str, presented: &str) -> bool {
     hex::decode(presented)

@@ -74,13 +74,6 @@ pub(crate) fn connect_action(connection_state: &str) -> Option<&'static str> {
 
 /// A control gated on the agent version (HS §4.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(
-    not(test),
-    expect(
-        dead_code,
-        reason = "the deployment detail page uses them (next slice)"
-    )
-)]
 pub(crate) enum Gate {
     /// Undeploy: 1.3.0.
     Undeploy,
@@ -128,7 +121,6 @@ pub(crate) fn ago(now: DateTime<Utc>, then: DateTime<Utc>) -> String {
 }
 
 /// A readable UTC time (`2026-11-26 21:04:05 UTC`).
-#[expect(dead_code, reason = "the deployment detail page uses it (next slice)")]
 pub(crate) fn when(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
 }

@@ -52,7 +52,6 @@ impl Chrome {
 
 /// An error shown inline in a form: `detail` and `errors[]` of the problem.
 #[derive(Debug, Clone, Default)]
-#[expect(dead_code, reason = "the wizard uses it (next slice)")]
 pub(crate) struct FormError {
     /// The problem's detail.
     pub detail: String,
@@ -60,7 +59,6 @@ pub(crate) struct FormError {
     pub errors: Vec<FieldError>,
 }
 
-#[expect(dead_code, reason = "the wizard uses it (next slice)")]
 impl FormError {
     /// The error of `pointer`, if any (for per-field messages).
     pub(crate) fn field(&self, pointer: &str) -> String {

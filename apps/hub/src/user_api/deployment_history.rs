@@ -10,7 +10,7 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use distr_domain::deployment::DeploymentRevision;
 use distr_domain::ids::{ApplicationVersionId, DeploymentId, RevisionId, UserAccountId};
-use distr_ports::store::Cursor;
+use distr_ports::store::{Cursor, PageRequest};
 use serde::{Deserialize, Serialize};
 
 use super::JsonBody;
@@ -46,11 +46,27 @@ pub(super) async fn patch(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<PatchDeployment>,
 ) -> Result<Json<DeploymentView>, ApiError> {
-    let (deployment, target) = find_visible(&state, &principal, &id).await?;
-    principal.require_write()?;
     let logs_enabled = body.logs_enabled.ok_or_else(|| {
         ApiError::validation("logsEnabled is required").with_field("/logsEnabled", "required")
     })?;
+    Ok(Json(
+        set_logs_enabled(&state, &principal, &id, logs_enabled).await?,
+    ))
+}
+
+/// Turns a deployment's log shipping on or off without a revision; the API
+/// and the portal share it.
+///
+/// # Errors
+/// 404 outside the caller's scope, 403 for read-only callers.
+pub(crate) async fn set_logs_enabled(
+    state: &AppState,
+    principal: &UserPrincipal,
+    id: &str,
+    logs_enabled: bool,
+) -> Result<DeploymentView, ApiError> {
+    let (deployment, target) = find_visible(state, principal, id).await?;
+    principal.require_write()?;
     if logs_enabled != deployment.logs_enabled {
         state
             .store
@@ -59,34 +75,34 @@ pub(super) async fn patch(
         // The agent starts or stops shipping logs on its next (woken) poll.
         state.changes.publish(target.id).await;
     }
-    Ok(Json(view_of(&state, target, deployment.id).await?))
+    view_of(state, target, deployment.id).await
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub(super) struct UserRef {
-    id: UserAccountId,
-    name: String,
+pub(crate) struct UserRef {
+    pub(crate) id: UserAccountId,
+    pub(crate) name: String,
 }
 
 /// A revision (HS §3.6).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct RevisionView {
-    id: RevisionId,
+pub(crate) struct RevisionView {
+    pub(crate) id: RevisionId,
     #[serde(serialize_with = "ts")]
-    created_at: DateTime<Utc>,
-    deployment_id: DeploymentId,
-    application_version_id: ApplicationVersionId,
-    application_version_name: String,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) deployment_id: DeploymentId,
+    pub(crate) application_version_id: ApplicationVersionId,
+    pub(crate) application_version_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    values_yaml: Option<String>,
+    pub(crate) values_yaml: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    env_file_data: Option<String>,
-    force_restart: bool,
-    ignore_revision_skew: bool,
-    trigger: &'static str,
+    pub(crate) env_file_data: Option<String>,
+    pub(crate) force_restart: bool,
+    pub(crate) ignore_revision_skew: bool,
+    pub(crate) trigger: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    created_by: Option<UserRef>,
+    pub(crate) created_by: Option<UserRef>,
 }
 
 const fn position(r: &DeploymentRevision) -> Cursor {
@@ -124,10 +140,26 @@ pub(super) async fn revisions(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     let page = page_request(&query)?;
-    let (deployment, _) = find_visible(&state, &principal, &id).await?;
+    let (out, next, deployment_id) = revision_page(&state, &principal, &id, &page).await?;
+    let path = format!("/api/v1/deployments/{deployment_id}/revisions");
+    Ok(page_response(out, next, &path, &page, &query, &[]))
+}
+
+/// One page of a deployment's revisions, newest first, with the cursor of
+/// the next page; the API and the portal share it.
+///
+/// # Errors
+/// 404 outside the caller's scope.
+pub(crate) async fn revision_page(
+    state: &AppState,
+    principal: &UserPrincipal,
+    id: &str,
+    page: &PageRequest,
+) -> Result<(Vec<RevisionView>, Option<Cursor>, DeploymentId), ApiError> {
+    let (deployment, _) = find_visible(state, principal, id).await?;
     // A deployment's revisions are few; they are paged after loading.
     let all = state.store.list_revisions(deployment.id).await?;
-    let revisions = in_memory(all, &page, position);
+    let revisions = in_memory(all, page, position);
     let versions: HashMap<ApplicationVersionId, String> = state
         .store
         .list_versions(deployment.application_id)
@@ -142,7 +174,7 @@ pub(super) async fn revisions(
             None => None,
             Some(uid) => {
                 if let Entry::Vacant(slot) = users.entry(uid) {
-                    slot.insert(creator(&state, uid).await?);
+                    slot.insert(creator(state, uid).await?);
                 }
                 users.get(&uid).and_then(|u| {
                     u.as_ref().map(|u| UserRef {
@@ -169,15 +201,7 @@ pub(super) async fn revisions(
             created_by,
         });
     }
-    let path = format!("/api/v1/deployments/{}/revisions", deployment.id);
-    Ok(page_response(
-        out,
-        revisions.next,
-        &path,
-        &page,
-        &query,
-        &[],
-    ))
+    Ok((out, revisions.next, deployment.id))
 }
 
 #[utoipa::path(

@@ -123,6 +123,41 @@ pub(crate) async fn put_deployment(
     view_of(state, target, deployment_id).await
 }
 
+/// Creates `target` and its first deployment for the portal's wizard
+/// (HS §4.5): every check of HS §3.8 runs before anything is stored, so a
+/// failed validation creates neither. Should storing the deployment fail
+/// afterwards, the new target is removed again.
+///
+/// # Errors
+/// As [`put_deployment`].
+pub(crate) async fn deploy_to_new_target(
+    state: &AppState,
+    principal: &UserPrincipal,
+    target: DeploymentTarget,
+    body: PutDeployment,
+) -> Result<DeploymentView, ApiError> {
+    principal.require_write()?;
+    let planned = checks::plan(state, principal, &target, body).await?;
+    state.store.create_target(&target).await?;
+    if let Err(err) = state
+        .store
+        .create_deployment(&planned.deployment, &planned.revision)
+        .await
+    {
+        if let Err(cleanup) = state
+            .store
+            .delete_target(target.organization_id, target.id)
+            .await
+        {
+            tracing::error!(target.id = %target.id, error = %cleanup, "cannot remove the wizard's new target");
+        }
+        return Err(err.into());
+    }
+    state.changes.publish(target.id).await;
+    let id = planned.deployment.id;
+    view_of(state, target, id).await
+}
+
 /// Reads a deployment whose target the caller may see; anything else is 404.
 pub(crate) async fn find_visible(
     state: &AppState,

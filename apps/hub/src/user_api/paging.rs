@@ -23,7 +23,7 @@ use crate::problem::ApiError;
 const DEFAULT_LIMIT: u32 = 25;
 const MAX_LIMIT: u32 = 100;
 
-fn encode_cursor(cursor: Cursor) -> String {
+pub(crate) fn encode_cursor(cursor: Cursor) -> String {
     URL_SAFE_NO_PAD.encode(format!("{}:{}", cursor.time.timestamp_micros(), cursor.id))
 }
 

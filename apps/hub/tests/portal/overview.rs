@@ -179,7 +179,13 @@ async fn the_connect_command_is_shown_once_with_no_store_and_never_in_a_url_or_c
         !confirm.body.contains("targetSecret="),
         "GET rotates nothing"
     );
-    let shown = post(&app, &path, admin, &[]).await;
+    let at =
+        confirm.body.find(r#"name="issued" value=""#).unwrap() + r#"name="issued" value=""#.len();
+    let issued: String = confirm.body[at..]
+        .chars()
+        .take_while(|c| *c != '"')
+        .collect();
+    let shown = post(&app, &path, admin, &[("issued", &issued)]).await;
     assert_eq!(shown.status, StatusCode::OK);
     assert_eq!(shown.header("cache-control"), "no-store");
     assert!(shown.header("location").is_empty());
@@ -187,6 +193,13 @@ async fn the_connect_command_is_shown_once_with_no_store_and_never_in_a_url_or_c
     let start = shown.body.find("curl -fsSL &#39;").expect("the command");
     assert!(shown.body[start..].contains("targetSecret="));
     assert!(shown.body[start..].contains("| docker compose -f - up -d"));
+    let resubmitted = post(&app, &path, admin, &[("issued", &issued)]).await;
+    assert_eq!(
+        resubmitted.status,
+        StatusCode::CONFLICT,
+        "a reload re-posts: no second command"
+    );
+    assert!(!resubmitted.body.contains("targetSecret="));
     let reload = get(&app, "/deployments", Some(admin)).await;
     assert!(!reload.body.contains("targetSecret="));
     let again = get(&app, &path, Some(admin)).await;

@@ -1,0 +1,302 @@
+//! `/deployments/new`, the deploy wizard (HS §4.5): target (existing or
+//! new) and version first, then the configuration, mode and logs. A new
+//! target and its deployment are validated together before either is
+//! stored; a failed validation creates nothing and shows the errors inline.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use distr_domain::application::VersionContent;
+use distr_domain::ids::{ApplicationVersionId, CustomerOrganizationId, TargetId};
+use serde::Deserialize;
+
+use super::csrf::CsrfForm;
+use super::page::{Chrome, FormError, PortalError, html, html_with, see_other};
+use super::session::Session;
+use crate::problem::ApiError;
+use crate::state::AppState;
+use crate::user_api::deployments::{PutDeployment, deploy_to_new_target, put_deployment};
+use crate::user_api::parse_id;
+use crate::user_api::targets::{CreateTarget, IdRef, list_visible, validate_new_target};
+use crate::user_api::views::b64;
+
+/// An option of a select.
+#[derive(Debug)]
+struct Choice {
+    id: String,
+    label: String,
+    selected: bool,
+}
+
+/// The wizard's input, kept when validation fails.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct WizardForm {
+    #[serde(default)]
+    target: String,
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    new_name: String,
+    #[serde(default)]
+    new_owner: String,
+    #[serde(default)]
+    new_namespace: String,
+    #[serde(default)]
+    new_scope: String,
+    #[serde(default)]
+    config: String,
+    #[serde(default)]
+    release_name: String,
+    #[serde(default)]
+    mode: String,
+    #[serde(default)]
+    logs: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "portal/wizard.html")]
+struct WizardPage {
+    chrome: Chrome,
+    targets: Vec<Choice>,
+    versions: Vec<Choice>,
+    owners: Vec<Choice>,
+    /// Step 2 is shown once a target and a version are chosen.
+    configure: bool,
+    new_target: bool,
+    kubernetes: bool,
+    base_values: String,
+    form: WizardForm,
+    error: FormError,
+}
+
+/// The chosen version's type and its templates, scoped to the organization.
+async fn version_facts(
+    state: &AppState,
+    session: &Session,
+    id: ApplicationVersionId,
+) -> Result<(bool, String, String), ApiError> {
+    let version = state
+        .store
+        .get_versions(&[id])
+        .await?
+        .pop()
+        .ok_or_else(ApiError::not_found)?;
+    state
+        .store
+        .get_application(session.principal.organization_id, version.application_id)
+        .await?;
+    Ok(match version.content {
+        VersionContent::Docker { template_file, .. } => {
+            (false, template_file.unwrap_or_default(), String::new())
+        }
+        VersionContent::Kubernetes {
+            values_file,
+            template_file,
+            ..
+        } => (
+            true,
+            template_file.unwrap_or_default(),
+            values_file.unwrap_or_default(),
+        ),
+    })
+}
+
+async fn build(
+    state: &AppState,
+    session: &Session,
+    mut form: WizardForm,
+    error: FormError,
+    prefill: bool,
+) -> Result<WizardPage, PortalError> {
+    let principal = &session.principal;
+    let targets_views = list_visible(state, principal).await?;
+    let mut targets: Vec<Choice> = targets_views
+        .iter()
+        .map(|t| Choice {
+            id: t.id.to_string(),
+            label: format!(
+                "{} ({}, {})",
+                t.name,
+                t.target_type,
+                t.customer_organization
+                    .as_ref()
+                    .map_or("Internal", |c| c.name.as_str())
+            ),
+            selected: form.target == t.id.to_string(),
+        })
+        .collect();
+    targets.push(Choice {
+        id: "new".to_owned(),
+        label: "New target…".to_owned(),
+        selected: form.target == "new",
+    });
+    let mut versions = Vec::new();
+    for app in state
+        .store
+        .list_applications(principal.organization_id)
+        .await
+        .map_err(ApiError::from)?
+    {
+        let list = state
+            .store
+            .list_versions(app.id)
+            .await
+            .map_err(ApiError::from)?;
+        // Newest first, so the newest is preselected.
+        for v in list.iter().rev().filter(|v| v.archived_at.is_none()) {
+            versions.push(Choice {
+                id: v.id.to_string(),
+                label: format!(
+                    "{} {} ({})",
+                    app.name.as_str(),
+                    v.name.as_str(),
+                    app.app_type.as_str()
+                ),
+                selected: form.version == v.id.to_string(),
+            });
+        }
+    }
+    let mut owners = vec![Choice {
+        id: String::new(),
+        label: "Internal".to_owned(),
+        selected: form.new_owner.is_empty(),
+    }];
+    if principal.is_vendor() {
+        for c in state
+            .store
+            .list_customers(principal.organization_id)
+            .await
+            .map_err(ApiError::from)?
+        {
+            owners.push(Choice {
+                selected: form.new_owner == c.id.to_string(),
+                id: c.id.to_string(),
+                label: c.name.as_str().to_owned(),
+            });
+        }
+    } else {
+        owners.clear();
+    }
+    let version_id = parse_id::<ApplicationVersionId>(&form.version).ok();
+    let configure = !form.target.is_empty() && version_id.is_some();
+    let (mut kubernetes, mut base_values) = (false, String::new());
+    if let Some(id) = version_id.filter(|_| configure) {
+        let (k8s, template, base) = version_facts(state, session, id).await?;
+        kubernetes = k8s;
+        base_values = base;
+        if prefill {
+            form.config = template;
+            form.logs = Some("on".to_owned());
+            form.mode = "compose".to_owned();
+        }
+    }
+    Ok(WizardPage {
+        chrome: Chrome::new(state, session, "deployments"),
+        targets,
+        versions,
+        owners,
+        configure,
+        new_target: form.target == "new",
+        kubernetes,
+        base_values,
+        form,
+        error,
+    })
+}
+
+pub(super) async fn page(
+    State(state): State<AppState>,
+    session: Session,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, PortalError> {
+    session.principal.require_write()?;
+    let form = WizardForm {
+        target: query.get("target").cloned().unwrap_or_default(),
+        version: query.get("version").cloned().unwrap_or_default(),
+        ..WizardForm::default()
+    };
+    Ok(html(
+        &build(&state, &session, form, FormError::default(), true).await?,
+    ))
+}
+
+/// Blank input means "none"; anything else is kept verbatim.
+fn some(text: &str) -> Option<String> {
+    (!text.trim().is_empty()).then(|| text.to_owned())
+}
+
+pub(super) async fn submit(
+    State(state): State<AppState>,
+    CsrfForm(session, form): CsrfForm<WizardForm>,
+) -> Result<Response, PortalError> {
+    match deploy(&state, &session, &form).await {
+        Ok(Outcome::Existing(id)) => Ok(see_other(&format!("/deployments/{id}?notice=deployed"))),
+        Ok(Outcome::NewTarget(id)) => Ok(see_other(&format!("/deployment-targets/{id}/connect"))),
+        Err(err) if err.status == StatusCode::BAD_REQUEST => {
+            let page = build(&state, &session, form, err.into(), false).await?;
+            Ok(html_with(StatusCode::BAD_REQUEST, &page))
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+enum Outcome {
+    Existing(String),
+    NewTarget(TargetId),
+}
+
+async fn deploy(
+    state: &AppState,
+    session: &Session,
+    form: &WizardForm,
+) -> Result<Outcome, ApiError> {
+    let principal = &session.principal;
+    let version: ApplicationVersionId = form.version.parse().map_err(|_| {
+        ApiError::validation("choose a version").with_field("/applicationVersionId", "required")
+    })?;
+    let (kubernetes, _, _) = version_facts(state, session, version).await?;
+    let config = some(&form.config).map(|c| b64(&c));
+    let mut body = PutDeployment {
+        application_version_id: Some(version),
+        logs_enabled: Some(form.logs.is_some()),
+        ..PutDeployment::default()
+    };
+    if kubernetes {
+        body.values_yaml = config.map(Some);
+        body.release_name = some(&form.release_name);
+    } else {
+        body.env_file_data = config.map(Some);
+        body.docker_type = Some(
+            if form.mode == "swarm" {
+                "swarm"
+            } else {
+                "compose"
+            }
+            .to_owned(),
+        );
+    }
+    if form.target == "new" {
+        let owner = parse_id::<CustomerOrganizationId>(&form.new_owner).ok();
+        let create = CreateTarget {
+            name: form.new_name.clone(),
+            target_type: if kubernetes { "kubernetes" } else { "docker" }.to_owned(),
+            namespace: kubernetes.then(|| form.new_namespace.trim().to_owned()),
+            scope: kubernetes.then(|| form.new_scope.trim().to_owned()),
+            customer_organization: owner.map(|id| IdRef { id }),
+            ..CreateTarget::default()
+        };
+        let target = validate_new_target(state, principal, create).await?;
+        let id = target.id;
+        body.deployment_target_id = Some(id);
+        deploy_to_new_target(state, principal, target, body).await?;
+        return Ok(Outcome::NewTarget(id));
+    }
+    body.deployment_target_id = Some(form.target.parse().map_err(|_| {
+        ApiError::validation("choose a target").with_field("/deploymentTargetId", "required")
+    })?);
+    let view = put_deployment(state, principal, body).await?;
+    Ok(Outcome::Existing(view.id.to_string()))
+}

@@ -1,0 +1,399 @@
+//! Browser tests in headless Chromium through chromedriver (fantoccini),
+//! against a real listener (HS §7 items 38–45, 76): login, the wizard with a
+//! new target and the connect command shown once, a simulated agent whose
+//! reports turn the dot blue then green without a reload, undeploy, and a
+//! customer's restricted view. Skips loudly without Chromium unless
+//! `DISTR_REQUIRE_BROWSER=1`. With `DISTR_UPDATE_SCREENSHOTS=1` the pages
+//! are saved to `docs/screenshots/`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use distr_domain::user::UserRole;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+use super::html::docker_app;
+use super::support::{Backend, TestApp};
+
+/// A chromedriver process, killed on drop.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts chromedriver, or explains why the browser tests cannot run.
+fn start_driver() -> Option<Driver> {
+    let required = std::env::var("DISTR_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
+    let port = free_port();
+    let child = match Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(err) => {
+            assert!(
+                !required,
+                "DISTR_REQUIRE_BROWSER=1 but chromedriver cannot start: {err}"
+            );
+            eprintln!(
+                "SKIPPED: portal browser tests need `chromium` and `chromium-driver` \
+                 (scripts/setup-test-env.sh installs them): {err}"
+            );
+            return None;
+        }
+    };
+    let driver = Driver { child, port };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "chromedriver did not start listening"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Some(driver)
+}
+
+async fn browser(driver: &Driver, profile: &std::path::Path) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".to_owned(),
+        json!({
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,900",
+                format!("--user-data-dir={}", profile.display()),
+            ]
+        }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("a chromium session")
+}
+
+/// The app on a real loopback listener, with `DISTR_HOST` set to it.
+async fn serve() -> (TestApp, String) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let host = base.clone();
+    let app = TestApp::with_config(Backend::Sqlite, move |c| c.distr_host = host).await;
+    let router = app.router.clone();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    (app, base)
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    if std::env::var("DISTR_UPDATE_SCREENSHOTS").is_ok_and(|v| v == "1") {
+        let png = client.screenshot().await.unwrap();
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    }
+}
+
+async fn login(client: &Client, base: &str, email: &str) {
+    client.goto(&format!("{base}/login")).await.unwrap();
+    client
+        .find(Locator::Css("input[name=email]"))
+        .await
+        .unwrap()
+        .send_keys(email)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys("pw")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("form[action='/login'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client.wait().for_element(Locator::Css("h1")).await.unwrap();
+}
+
+/// Waits until the first element matching `css` has `text`.
+async fn wait_for_text(client: &Client, css: &str, text: &str, within: Duration) {
+    let deadline = Instant::now() + within;
+    loop {
+        if let Ok(el) = client.find(Locator::Css(css)).await
+            && el.text().await.is_ok_and(|t| t.contains(text))
+        {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{css} never showed {text:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+async fn agent_status(http: &reqwest::Client, base: &str, token: &str, revision: &str, kind: &str) {
+    let response = http
+        .post(format!("{base}/api/v1/agent/status"))
+        .bearer_auth(token)
+        .json(&json!({"revisionId": revision, "type": kind, "message": kind}))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+}
+
+#[tokio::test]
+async fn the_portal_in_a_real_browser() {
+    let Some(driver) = start_driver() else { return };
+    let profile = tempfile::tempdir().unwrap();
+    let (app, base) = serve().await;
+    let org = app.org().await;
+    let admin_email = app
+        .state
+        .store
+        .get_user(org.admin.user_id)
+        .await
+        .unwrap()
+        .email;
+    let (_, version) = docker_app(&app, &org.admin.token, "Shop").await;
+    let client = browser(&driver, profile.path()).await;
+
+    // Login (item 38).
+    client.goto(&format!("{base}/login")).await.unwrap();
+    screenshot(&client, "login").await;
+    login(&client, &base, admin_email.as_str()).await;
+    assert!(
+        client
+            .current_url()
+            .await
+            .unwrap()
+            .path()
+            .starts_with("/deployments")
+    );
+
+    // The wizard with a new target, continuing to Connect (items 41, 42).
+    client
+        .goto(&format!("{base}/deployments/new"))
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("#wizard-target option[value=new]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("#wizard-continue"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let name = client
+        .wait()
+        .for_element(Locator::Css("#wizard-new-name"))
+        .await
+        .unwrap();
+    name.send_keys("edge-berlin").await.unwrap();
+    screenshot(&client, "wizard").await;
+    client
+        .find(Locator::Css("#wizard-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css("#connect-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let command = client
+        .wait()
+        .for_element(Locator::Id("connect-command"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(command.starts_with("curl -fsSL '"), "{command}");
+    screenshot(&client, "connect").await;
+    let url = client.current_url().await.unwrap();
+    assert!(!url.as_str().contains("targetSecret"), "never in a URL");
+    let cookies = client.get_all_cookies().await.unwrap();
+    assert!(cookies.iter().all(|c| !c.value().contains("targetSecret")));
+    client.refresh().await.unwrap();
+    let source = client.source().await.unwrap_or_default();
+    assert!(
+        !source.contains("targetSecret="),
+        "shown once: a reload does not repeat it"
+    );
+
+    // A simulated agent: login with the target secret, poll, report.
+    let connect_url = command.split('\'').nth(1).unwrap();
+    let query: Vec<(String, String)> =
+        serde_urlencoded::from_str(connect_url.split_once('?').unwrap().1).unwrap();
+    let get = |key: &str| query.iter().find(|(k, _)| k == key).unwrap().1.clone();
+    let (target_id, secret) = (get("targetId"), get("targetSecret"));
+    let http = reqwest::Client::new();
+    let token: Value = http
+        .post(format!("{base}/api/v1/agent/login"))
+        .header(
+            "authorization",
+            format!("Basic {}", STANDARD.encode(format!("{target_id}:{secret}"))),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = token["token"].as_str().unwrap().to_owned();
+    let desired: Value = http
+        .get(format!("{base}/api/v1/agent/resources"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let revision = desired["deployments"][0]["revisionId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(!version.is_empty());
+
+    // The dot turns blue, then green, without a reload (item 43).
+    client.goto(&format!("{base}/deployments")).await.unwrap();
+    client
+        .execute("window.__noReload = true; return true;", vec![])
+        .await
+        .unwrap();
+    let dot = "[data-deployment] .dot-label";
+    wait_for_text(
+        &client,
+        "[data-target] .target-head .dot-label",
+        "Connected",
+        Duration::from_secs(10),
+    )
+    .await;
+    agent_status(&http, &base, &token, &revision, "progressing").await;
+    wait_for_text(&client, dot, "Progressing", Duration::from_secs(10)).await;
+    agent_status(&http, &base, &token, &revision, "healthy").await;
+    wait_for_text(&client, dot, "Healthy", Duration::from_secs(10)).await;
+    let kept = client
+        .execute("return window.__noReload === true;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(kept, Value::Bool(true), "the page was not reloaded");
+    screenshot(&client, "deployments").await;
+
+    // Deployment detail, then undeploy with the typed confirmation.
+    client
+        .find(Locator::Css("[data-deployment] a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Id("status-log"))
+        .await
+        .unwrap();
+    screenshot(&client, "deployment").await;
+    client
+        .find(Locator::Id("undeploy-confirm"))
+        .await
+        .unwrap()
+        .send_keys("UNDEPLOY")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("undeploy"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(
+        &client,
+        "[role=status]",
+        "removes it on its next poll",
+        Duration::from_secs(5),
+    )
+    .await;
+    assert!(
+        client
+            .find(Locator::Css("[data-deployment]"))
+            .await
+            .is_err(),
+        "the row is gone"
+    );
+
+    // A customer user sees only their targets and no Applications navigation (item 76).
+    let customer = app
+        .user(org.id, UserRole::ReadWrite, Some(org.customer), "pw")
+        .await;
+    let customer_email = app
+        .state
+        .store
+        .get_user(customer.user_id)
+        .await
+        .unwrap()
+        .email;
+    client.delete_all_cookies().await.unwrap();
+    login(&client, &base, customer_email.as_str()).await;
+    let source = client.source().await.unwrap();
+    assert!(
+        !source.contains("edge-berlin"),
+        "the vendor's target is hidden"
+    );
+    assert!(
+        client
+            .find(Locator::Css("nav a[href='/applications']"))
+            .await
+            .is_err()
+    );
+    assert!(source.contains("Create your first target"));
+    client.close().await.unwrap();
+}
