@@ -7,6 +7,8 @@
 //! operation (see [`add_problem_responses`]), so handlers declare only their
 //! success responses and any extra problem they answer.
 
+pub mod html;
+
 use std::sync::LazyLock;
 
 use axum::http::{HeaderValue, header};

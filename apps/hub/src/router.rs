@@ -53,6 +53,7 @@ pub fn build_router_with(state: AppState, readiness: Readiness) -> Router {
     Router::new()
         .route("/status", get(status))
         .route("/ready", get(ready))
+        .route("/api/docs", get(crate::openapi::html::page))
         .nest("/api/v1", api)
         .merge(crate::portal::routes(state.clone()))
         .fallback(not_found)

@@ -266,3 +266,44 @@ fn the_document_is_structurally_valid_openapi_3_1() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_html_reference_lists_every_operation_without_third_party_assets() {
+    use tower::ServiceExt as _;
+    let app = TestApp::new(Backend::Memory).await;
+    let request = axum::http::Request::get("/api/docs")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = app.router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let html = String::from_utf8(bytes.to_vec()).unwrap();
+    let doc = document();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in METHODS {
+            let Some(op) = item.get(method) else { continue };
+            let id = op["operationId"].as_str().unwrap();
+            assert!(
+                html.contains(&format!("id=\"{id}\"")),
+                "{method} {path} is missing"
+            );
+        }
+    }
+    for schema in doc["components"]["schemas"].as_object().unwrap().keys() {
+        assert!(
+            html.contains(&format!("id=\"schema-{schema}\"")),
+            "schema {schema}"
+        );
+    }
+    for forbidden in ["http://", "https://", "<script", "src=", "<link"] {
+        assert!(!html.contains(forbidden), "the page contains {forbidden}");
+    }
+}
