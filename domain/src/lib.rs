@@ -18,6 +18,7 @@ pub mod organization;
 pub mod protocol;
 pub mod redact;
 pub mod render;
+pub mod retention;
 pub mod secret;
 pub mod semver;
 pub mod target;

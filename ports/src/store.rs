@@ -10,6 +10,7 @@ mod customers;
 mod deployments;
 mod error;
 mod organizations;
+mod retention;
 mod secrets;
 mod settings;
 mod statuses;
@@ -24,6 +25,7 @@ pub use customers::CustomerStore;
 pub use deployments::DeploymentStore;
 pub use error::StoreError;
 pub use organizations::OrganizationStore;
+pub use retention::{LeaseRequest, RetentionStore};
 pub use secrets::{LastGoodPayloadStore, SecretStore};
 pub use settings::SettingsStore;
 pub use statuses::{Cursor, PageRequest, StatusStore};
@@ -50,6 +52,7 @@ pub trait Store:
     + SecretStore
     + LastGoodPayloadStore
     + SettingsStore
+    + RetentionStore
     + Send
     + Sync
     + std::fmt::Debug

@@ -14,6 +14,7 @@ pub mod customers;
 pub mod deployments;
 pub mod heartbeats;
 pub mod organizations;
+pub mod retention;
 pub mod secrets;
 pub mod seed;
 pub mod settings;
@@ -183,6 +184,15 @@ macro_rules! store_contract_tests {
             secrets::delete_secret_is_scoped_to_organization,
             secrets::last_good_payload_put_replaces_and_get_leaves_out_missing,
             secrets::put_last_good_payload_for_missing_deployment_is_ignored,
+            retention::retention_trims_heartbeat_history_keeping_each_targets_newest,
+            retention::retention_trims_statuses_keeping_each_deployments_newest,
+            retention::retention_trims_metrics_keeping_each_targets_newest,
+            retention::retention_keeps_newest_workload_logs_per_resource,
+            retention::retention_keeps_newest_agent_logs_per_target,
+            retention::retention_on_empty_tables_deletes_nothing,
+            retention::lease_is_exclusive_and_each_slot_runs_once,
+            retention::lapsed_lease_is_taken_over,
+            retention::concurrent_lease_requests_grant_one,
             settings::put_setting_if_absent_keeps_first_value,
             settings::concurrent_put_setting_if_absent_agree,
             settings::get_unknown_setting_is_none,

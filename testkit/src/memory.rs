@@ -11,6 +11,7 @@ mod customers;
 mod deployments;
 mod organizations;
 mod paging;
+mod retention;
 mod secrets;
 mod settings;
 mod statuses;
@@ -62,6 +63,15 @@ struct State {
     secrets: BTreeMap<SecretId, Secret>,
     last_good: BTreeMap<DeploymentId, LastGoodPayload>,
     settings: BTreeMap<String, Vec<u8>>,
+    leases: BTreeMap<String, Lease>,
+}
+
+/// A retention lease row.
+#[derive(Debug, Clone)]
+struct Lease {
+    holder: String,
+    slot: chrono::DateTime<chrono::Utc>,
+    expires_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl State {

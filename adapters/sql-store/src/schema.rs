@@ -238,6 +238,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    retention_leases (name) {
+        name -> Text,
+        holder -> Text,
+        slot -> BigInt,
+        expires_at -> BigInt,
+    }
+}
+
 diesel::joinable!(application_versions -> applications (application_id));
 diesel::joinable!(deployment_revisions -> deployments (deployment_id));
 diesel::joinable!(deployment_revision_statuses -> deployment_revisions (deployment_revision_id));
@@ -263,4 +272,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     last_good_payloads,
     secrets,
     hub_settings,
+    retention_leases,
 );

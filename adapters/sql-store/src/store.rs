@@ -8,6 +8,7 @@ mod deployments;
 mod heartbeat;
 mod organizations;
 mod paging;
+mod retention;
 mod secrets;
 mod settings;
 mod statuses;
