@@ -4,8 +4,9 @@
 
 mod admin;
 mod args;
+mod cleanup;
 
-pub use args::{AdminCommand, AgentVersionCommand, Cli, Command};
+pub use args::{AdminCommand, AgentVersionCommand, CleanupArgs, Cli, Command};
 
 use std::process::ExitCode;
 
@@ -111,6 +112,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Admin(AdminCommand::Create(args)) => {
             let loaded = load_config()?;
             runtime()?.block_on(admin::create(&loaded.hub, args))
+        }
+        Command::Cleanup(args) => {
+            let loaded = load_config()?;
+            runtime()?.block_on(cleanup::run(loaded.hub, args))
         }
         Command::AgentVersion(AgentVersionCommand::Add(args)) => {
             let loaded = load_config()?;

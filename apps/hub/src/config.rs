@@ -200,6 +200,14 @@ impl HubConfig {
     }
 }
 
+/// Parses a duration in the syntax of HS §5.1 (humantime or Go).
+///
+/// # Errors
+/// Why the value is refused, without repeating it.
+pub fn parse_duration(raw: &str) -> Result<Duration, String> {
+    parse::duration(raw)
+}
+
 /// Checks an agent version name: `snapshot` or semver ≥ 1.12.0 (AP §4.4).
 ///
 /// # Errors
@@ -359,12 +367,7 @@ pub fn parse(src: &dyn ConfigSource) -> Result<LoadedConfig, ConfigError> {
     c.log_record_entries_max_count = opt(src, "LOG_RECORD_ENTRIES_MAX_COUNT", parse::positive)?;
     for job in CLEANUP_JOBS {
         let cron = opt(src, &format!("CLEANUP_{job}_CRON"), |raw| {
-            let fields = raw.split_whitespace().count();
-            if fields == 5 {
-                Ok(raw.trim().to_owned())
-            } else {
-                Err("must be a 5-field cron schedule".to_owned())
-            }
+            crate::retention::schedule::parse_cron(raw).map(|_| raw.trim().to_owned())
         })?;
         let timeout = opt(src, &format!("CLEANUP_{job}_TIMEOUT"), parse::duration)?;
         if let Some(cron) = cron {

@@ -12,6 +12,7 @@ pub mod openapi;
 pub mod portal;
 pub mod problem;
 pub mod rate_limit;
+pub mod retention;
 pub mod router;
 pub mod server;
 pub mod state;

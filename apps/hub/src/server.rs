@@ -15,7 +15,7 @@ use distr_ports::{Clock, Store};
 
 use crate::changes::LocalChangeFeed;
 use crate::clock::SystemClock;
-use crate::config::{CLEANUP_JOBS, LoadedConfig};
+use crate::config::LoadedConfig;
 use crate::rate_limit::RateLimits;
 use crate::router::{Readiness, build_router_with};
 use crate::state::AppState;
@@ -126,6 +126,13 @@ pub async fn serve(loaded: LoadedConfig, no_migrate: bool) -> Result<(), ServeEr
     })?;
     let (shutdown_tx, shutdown_rx) = tokio::sync::watch::channel(false);
     let config = Arc::new(config);
+    let retention = crate::retention::Runner::new(
+        Arc::clone(&store),
+        clock.clone(),
+        Arc::clone(&config),
+        Arc::new(crate::retention::NoObserver),
+    );
+    let retention_jobs = crate::retention::schedule::spawn(&retention, &shutdown_rx);
     let state = AppState {
         rate_limits: Arc::new(RateLimits::new(config.rate_limit_enabled)),
         store,
@@ -141,6 +148,10 @@ pub async fn serve(loaded: LoadedConfig, no_migrate: bool) -> Result<(), ServeEr
     let app = build_router_with(state, readiness.clone());
     tracing::info!(address = %local, "listening");
     shutdown::run(listener, app, readiness, shutdown_tx, &config).await;
+    // Retention runs stop at their next batch boundary (HS §6.4 step 7).
+    for job in retention_jobs {
+        let _ = job.await;
+    }
     tracing::info!("shutdown complete");
     Ok(())
 }
@@ -152,10 +163,5 @@ fn warn_about_config(config: &crate::config::HubConfig) {
         .any(|p| host.contains(p))
     {
         tracing::warn!(distr_host = %host, "DISTR_HOST is a loopback address; agents on other hosts cannot reach it");
-    }
-    for job in CLEANUP_JOBS {
-        if !config.cleanup.contains_key(job) {
-            tracing::warn!(job, "retention job disabled (its CLEANUP_*_CRON is unset)");
-        }
     }
 }

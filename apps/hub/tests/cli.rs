@@ -291,3 +291,80 @@ fn openapi_prints_the_served_document() {
     assert_eq!(printed, built);
     assert_eq!(printed["openapi"], "3.1.0");
 }
+
+/// Seeds `distr.db` in `dir` with one target holding three metrics samples,
+/// two of them a day old, and returns nothing: the binary reads the file.
+fn seed_metrics(dir: &Path) {
+    use distr_ports::store::MetricsStore as _;
+    use distr_testkit::builders::MetricsSampleBuilder;
+    use distr_testkit::contract::seed;
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let url = format!("sqlite://{}", dir.join("distr.db").display());
+        let store = distr_sql_store::SqlStore::open(&url, distr_sql_store::OpenOptions::default())
+            .await
+            .unwrap();
+        store.migrate().await.unwrap();
+        let org = seed::organization(&store).await;
+        let target = seed::target(&store, org.id, "t").await;
+        let now = chrono::Utc::now();
+        for age in [
+            chrono::Duration::days(2),
+            chrono::Duration::days(1),
+            chrono::Duration::zero(),
+        ] {
+            let sample = MetricsSampleBuilder::new(target.id, now - age).build();
+            store.insert_metrics(&sample).await.unwrap();
+        }
+    });
+}
+
+#[test]
+fn cleanup_all_exits_0_and_runs_each_enabled_job_once() {
+    let dir = tempfile::tempdir().unwrap();
+    seed_metrics(dir.path());
+    let output = run(
+        dir.path(),
+        &["cleanup", "all", "--timeout", "1m"],
+        &[("METRICS_ENTRIES_MAX_AGE", "1h")],
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let jobs = report["jobs"].as_array().unwrap();
+    let names: Vec<&str> = jobs.iter().map(|j| j["job"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "DeploymentTargetStatus",
+            "DeploymentRevisionStatus",
+            "DeploymentTargetMetrics",
+            "DeploymentLogRecord",
+            "DeploymentTargetLogRecord"
+        ]
+    );
+    let metrics = &jobs[2];
+    assert_eq!(metrics["outcome"], "done");
+    assert_eq!(metrics["deleted"], 2, "the two day-old samples go");
+    assert_eq!(
+        jobs[0]["outcome"], "disabled",
+        "STATUS_ENTRIES_MAX_AGE is unset"
+    );
+
+    let again = run(
+        dir.path(),
+        &["cleanup", "DeploymentTargetMetrics"],
+        &[("METRICS_ENTRIES_MAX_AGE", "1h")],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(report["jobs"][0]["deleted"], 0, "idempotent");
+    let bad = run(dir.path(), &["cleanup", "Everything"], &[]);
+    assert_eq!(bad.status.code(), Some(2));
+    let bad_timeout = run(dir.path(), &["cleanup", "all", "--timeout", "soon"], &[]);
+    assert_eq!(bad_timeout.status.code(), Some(2));
+}

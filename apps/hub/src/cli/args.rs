@@ -38,6 +38,8 @@ pub enum Command {
     /// Agent versions.
     #[command(subcommand, name = "agent-version")]
     AgentVersion(AgentVersionCommand),
+    /// Run retention once (for cron or a Kubernetes CronJob).
+    Cleanup(CleanupArgs),
     /// Print 32 random bytes as base64 (a `SECRETS_ENCRYPTION_KEY` or `JWT_SECRET`).
     GenKey,
     /// Print the build version, commit and shipped agent version.
@@ -81,6 +83,26 @@ pub struct AdminCreateArgs {
     /// Also create a personal access token with this label and print it.
     #[arg(long)]
     pub token_label: Option<String>,
+}
+
+/// `cleanup` arguments.
+#[derive(Debug, Args)]
+pub struct CleanupArgs {
+    /// `DeploymentTargetStatus`, `DeploymentRevisionStatus`, `DeploymentTargetMetrics`,
+    /// `DeploymentLogRecord`, `DeploymentTargetLogRecord` or `all`.
+    #[arg(value_parser = clap::builder::PossibleValuesParser::new([
+        "DeploymentTargetStatus",
+        "DeploymentRevisionStatus",
+        "DeploymentTargetMetrics",
+        "DeploymentLogRecord",
+        "DeploymentTargetLogRecord",
+        "all",
+    ]))]
+    pub job: String,
+    /// Stop at the next batch boundary after this duration (default: the
+    /// job's `CLEANUP_*_TIMEOUT`, else 10m).
+    #[arg(long)]
+    pub timeout: Option<String>,
 }
 
 /// `agent-version` subcommands.
