@@ -18,6 +18,7 @@ use serde_json::json;
 use super::*;
 use crate::tick_once;
 
+mod answers;
 mod failures;
 mod lifecycle;
 
