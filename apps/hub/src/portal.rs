@@ -7,6 +7,7 @@
 //! is shown inline (`detail` and `errors[]`).
 
 mod assets;
+mod chart;
 mod connect;
 mod csrf;
 mod deployment;
@@ -15,6 +16,7 @@ mod login;
 mod overview;
 mod page;
 mod session;
+mod target;
 mod wizard;
 
 pub use csrf::csrf_token;
@@ -39,6 +41,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/deployments/{id}/logs", post(deployment::logs))
         .route("/deployments/{id}/update", post(deployment::update))
         .route("/deployments/{id}/undeploy", post(deployment::remove))
+        .route("/deployment-targets/{id}", get(target::page))
         .route(
             "/deployment-targets/{id}/connect",
             get(connect::confirm).post(connect::submit),

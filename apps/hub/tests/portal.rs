@@ -18,4 +18,5 @@ mod portal {
     pub mod browser;
     pub mod deploy;
     pub mod overview;
+    pub mod target;
 }

@@ -37,6 +37,7 @@ struct ConfirmPage {
 #[template(path = "portal/connect.html")]
 struct CommandPage {
     chrome: Chrome,
+    id: String,
     name: String,
     command: String,
     kubernetes_namespace: String,
@@ -115,6 +116,7 @@ pub(super) async fn submit(
     let access = rotate_target_secret(&state, &session.principal, target.id).await?;
     Ok(html(&CommandPage {
         chrome: Chrome::new(&state, &session, "deployments"),
+        id: target.id.to_string(),
         name: target.name,
         command: access.connect_command,
         kubernetes_namespace: target.namespace.unwrap_or_default(),

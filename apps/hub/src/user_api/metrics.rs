@@ -171,18 +171,34 @@ pub(super) async fn series(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<SeriesView>, ApiError> {
     let (from, to, points) = range(&query, state.clock.now())?;
-    let target = visible_target(&state, &principal, parse_id(&id)?).await?;
-    let samples = state.store.list_metrics(target.id, from, to).await?;
-    let step = step_seconds(from, to, points);
+    let (step, buckets) =
+        metrics_series(&state, &principal, parse_id(&id)?, from, to, points).await?;
     Ok(Json(SeriesView {
         from,
         to,
         step_seconds: step,
-        samples: bucket_metrics(&samples, from, to, step)
-            .into_iter()
-            .map(PointView::from)
-            .collect(),
+        samples: buckets.into_iter().map(PointView::from).collect(),
     }))
+}
+
+/// A target's metrics between `from` and `to` in at most `points` bucket
+/// averages, with the bucket width in seconds; the API and the portal's
+/// charts share it.
+///
+/// # Errors
+/// 404 outside the caller's scope.
+pub(crate) async fn metrics_series(
+    state: &AppState,
+    principal: &UserPrincipal,
+    id: TargetId,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    points: u32,
+) -> Result<(i64, Vec<MetricsPoint>), ApiError> {
+    let target = visible_target(state, principal, id).await?;
+    let samples = state.store.list_metrics(target.id, from, to).await?;
+    let step = step_seconds(from, to, points);
+    Ok((step, bucket_metrics(&samples, from, to, step)))
 }
 
 #[cfg(test)]

@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
-use distr_domain::ids::LogRecordId;
+use distr_domain::ids::{LogRecordId, TargetId};
 use distr_domain::telemetry::TargetLogRecord;
-use distr_ports::store::Cursor;
+use distr_ports::store::{Cursor, PageRequest};
 use serde::Serialize;
 
 use super::export::{collect_newest, line, text_response};
@@ -22,12 +22,12 @@ use crate::state::AppState;
 
 /// An agent log record (HS §3.6).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub(super) struct TargetLogView {
-    id: LogRecordId,
+pub(crate) struct TargetLogView {
+    pub(crate) id: LogRecordId,
     #[serde(serialize_with = "ts")]
-    timestamp: DateTime<Utc>,
-    severity: String,
-    body: String,
+    pub(crate) timestamp: DateTime<Utc>,
+    pub(crate) severity: String,
+    pub(crate) body: String,
 }
 
 const fn position(r: &TargetLogRecord) -> Cursor {
@@ -53,7 +53,24 @@ pub(super) async fn list(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     let page = page_request(&query)?;
-    let target = visible_target(&state, &principal, parse_id(&id)?).await?;
+    let (views, next, target_id) =
+        target_log_page(&state, &principal, parse_id(&id)?, page).await?;
+    let path = format!("/api/v1/deployment-targets/{target_id}/logs");
+    Ok(page_response(views, next, &path, &page, &query, &[]))
+}
+
+/// One page of a target's agent logs, newest first, with the cursor of the
+/// next page; the API and the portal share it.
+///
+/// # Errors
+/// 404 outside the caller's scope.
+pub(crate) async fn target_log_page(
+    state: &AppState,
+    principal: &UserPrincipal,
+    id: TargetId,
+    page: PageRequest,
+) -> Result<(Vec<TargetLogView>, Option<Cursor>, TargetId), ApiError> {
+    let target = visible_target(state, principal, id).await?;
     let store = state.store.as_ref();
     let records = fetch_page(page, |p| store.list_target_logs(target.id, p), position).await?;
     let views: Vec<TargetLogView> = records
@@ -66,15 +83,7 @@ pub(super) async fn list(
             body: r.body,
         })
         .collect();
-    let path = format!("/api/v1/deployment-targets/{}/logs", target.id);
-    Ok(page_response(
-        views,
-        records.next,
-        &path,
-        &page,
-        &query,
-        &[],
-    ))
+    Ok((views, records.next, target.id))
 }
 
 #[utoipa::path(
