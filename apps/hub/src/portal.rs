@@ -6,6 +6,7 @@
 //! no business rule exists twice; an [`ApiError`](crate::problem::ApiError)
 //! is shown inline (`detail` and `errors[]`).
 
+mod applications;
 mod assets;
 mod chart;
 mod connect;
@@ -41,6 +42,15 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/deployments/{id}/logs", post(deployment::logs))
         .route("/deployments/{id}/update", post(deployment::update))
         .route("/deployments/{id}/undeploy", post(deployment::remove))
+        .route(
+            "/applications",
+            get(applications::list).post(applications::create),
+        )
+        .route("/applications/{id}", get(applications::detail))
+        .route(
+            "/applications/{id}/versions",
+            post(applications::create_version_form),
+        )
         .route("/deployment-targets/{id}", get(target::page))
         .route(
             "/deployment-targets/{id}/connect",

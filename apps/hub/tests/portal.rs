@@ -14,6 +14,7 @@ mod portal {
 
     pub mod html;
 
+    pub mod applications;
     pub mod auth;
     pub mod browser;
     pub mod deploy;

@@ -16,11 +16,11 @@ use crate::problem::ApiError;
 use crate::state::AppState;
 
 #[derive(Deserialize, utoipa::ToSchema)]
-pub(super) struct CreateApplication {
+pub(crate) struct CreateApplication {
     #[serde(default)]
-    name: String,
+    pub(crate) name: String,
     #[serde(default, rename = "type")]
-    app_type: String,
+    pub(crate) app_type: String,
 }
 
 /// Vendor members with a writing role only.
@@ -43,7 +43,20 @@ pub(super) async fn create(
     principal: UserPrincipal,
     JsonBody(body): JsonBody<CreateApplication>,
 ) -> Result<(StatusCode, Json<ApplicationView>), ApiError> {
-    require_vendor_writer(&principal)?;
+    let view = create_application(&state, &principal, body).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// Creates an application (vendor writers); the API and the portal share it.
+///
+/// # Errors
+/// 403 for other callers, 400 with `errors[]` for invalid fields.
+pub(crate) async fn create_application(
+    state: &AppState,
+    principal: &UserPrincipal,
+    body: CreateApplication,
+) -> Result<ApplicationView, ApiError> {
+    require_vendor_writer(principal)?;
     let mut err = ApiError::validation("invalid application");
     let name = Name::parse("name", &body.name)
         .map_err(|e| err.push_field("/name", e.reason))
@@ -64,7 +77,7 @@ pub(super) async fn create(
         app_type,
     };
     state.store.create_application(&app).await?;
-    Ok((StatusCode::CREATED, Json(ApplicationView::new(&app, &[]))))
+    Ok(ApplicationView::new(&app, &[]))
 }
 
 #[utoipa::path(
@@ -79,6 +92,17 @@ pub(super) async fn list(
     State(state): State<AppState>,
     principal: UserPrincipal,
 ) -> Result<Json<Vec<ApplicationView>>, ApiError> {
+    Ok(Json(list_views(&state, &principal).await?))
+}
+
+/// The organization's applications with their versions, by name.
+///
+/// # Errors
+/// Store failures.
+pub(crate) async fn list_views(
+    state: &AppState,
+    principal: &UserPrincipal,
+) -> Result<Vec<ApplicationView>, ApiError> {
     let apps = state
         .store
         .list_applications(principal.organization_id)
@@ -88,7 +112,7 @@ pub(super) async fn list(
         let versions = state.store.list_versions(app.id).await?;
         out.push(ApplicationView::new(app, &versions));
     }
-    Ok(Json(out))
+    Ok(out)
 }
 
 #[utoipa::path(

@@ -25,23 +25,23 @@ pub const MAX_FILE_BYTES: usize = 256 * 1024;
 /// The version fields, with files already decoded.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct VersionInput {
+pub(crate) struct VersionInput {
     #[serde(default)]
-    pub name: String,
+    pub(crate) name: String,
     #[serde(default)]
-    pub chart_type: Option<String>,
+    pub(crate) chart_type: Option<String>,
     #[serde(default)]
-    pub chart_url: Option<String>,
+    pub(crate) chart_url: Option<String>,
     #[serde(default)]
-    pub chart_name: Option<String>,
+    pub(crate) chart_name: Option<String>,
     #[serde(default)]
-    pub chart_version: Option<String>,
+    pub(crate) chart_version: Option<String>,
     #[serde(default)]
-    pub compose_file: Option<String>,
+    pub(crate) compose_file: Option<String>,
     #[serde(default)]
-    pub values_file: Option<String>,
+    pub(crate) values_file: Option<String>,
     #[serde(default)]
-    pub template_file: Option<String>,
+    pub(crate) template_file: Option<String>,
 }
 
 /// Decodes a base64 file field into UTF-8 text within the size limit.
@@ -180,6 +180,20 @@ pub(super) async fn create(
     } else {
         return Err(ApiError::unsupported_media_type());
     };
+    let view = create_version(&state, &app, input).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// Validates (HS §2.2) and stores a version of `app`, which the caller has
+/// already read in scope and may write; the API and the portal share it.
+///
+/// # Errors
+/// 400 with `errors[]` for rule violations, `duplicate-name` for a taken name.
+pub(crate) async fn create_version(
+    state: &AppState,
+    app: &distr_domain::application::Application,
+    input: VersionInput,
+) -> Result<VersionView, ApiError> {
     let (name, content) = validate::version(app.app_type, input)?;
     let version = distr_domain::application::ApplicationVersion {
         id: ApplicationVersionId::from_uuid(uuid::Uuid::now_v7()),
@@ -190,5 +204,5 @@ pub(super) async fn create(
         content,
     };
     state.store.create_version(&version).await?;
-    Ok((StatusCode::CREATED, Json(VersionView::from(&version))))
+    Ok(VersionView::from(&version))
 }
