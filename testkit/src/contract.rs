@@ -179,6 +179,7 @@ macro_rules! store_contract_tests {
             secrets::create_secret_rejects_duplicate_key_in_same_scope,
             secrets::same_secret_key_in_other_organization_is_allowed,
             secrets::list_secrets_returns_exactly_one_scope,
+            secrets::list_organization_secrets_returns_every_scope_of_one_organization,
             secrets::update_secret_replaces_value_and_audit_fields,
             secrets::update_secret_of_other_organization_is_not_found,
             secrets::delete_secret_is_scoped_to_organization,

@@ -9,6 +9,7 @@
 mod pool;
 
 mod convert;
+mod counter;
 mod dialect;
 mod error;
 mod migrate;
@@ -16,4 +17,5 @@ mod open;
 mod schema;
 mod store;
 
+pub use counter::StatementCounter;
 pub use open::{Backend, OpenOptions, SqlStore, SqlStoreError};

@@ -10,6 +10,7 @@ use diesel_async::pooled_connection::{
 };
 use diesel_async::{AsyncConnection, SimpleAsyncConnection};
 
+use crate::counter::StatementCounter;
 use crate::pool::{PgConn, Pools, SqliteConn};
 
 /// Pragmas set on every SQLite connection (HS §6.1). The busy timeout comes
@@ -115,9 +116,30 @@ impl SqlStore {
     /// # Errors
     /// `InvalidUrl` for an unsupported URL, `Connect` when no connection can be made.
     pub async fn open(url: &str, opts: OpenOptions) -> Result<Self, SqlStoreError> {
+        Self::open_with(url, opts, None).await
+    }
+
+    /// As [`SqlStore::open`], counting every statement run on the pool's
+    /// connections in `counter` (tests and benchmarks).
+    ///
+    /// # Errors
+    /// As [`SqlStore::open`].
+    pub async fn open_counting(
+        url: &str,
+        opts: OpenOptions,
+        counter: &StatementCounter,
+    ) -> Result<Self, SqlStoreError> {
+        Self::open_with(url, opts, Some(counter.clone())).await
+    }
+
+    async fn open_with(
+        url: &str,
+        opts: OpenOptions,
+        counter: Option<StatementCounter>,
+    ) -> Result<Self, SqlStoreError> {
         let max = usize::try_from(opts.max_connections.max(1)).unwrap_or(1);
         let pools = match parse_url(url)? {
-            Target::SqliteMemory => Pools::Sqlite(sqlite_pool(":memory:", 1)?),
+            Target::SqliteMemory => Pools::Sqlite(sqlite_pool(":memory:", 1, counter)?),
             Target::SqliteFile(path) => {
                 if let Some(dir) = Path::new(&path)
                     .parent()
@@ -127,11 +149,21 @@ impl SqlStore {
                         SqlStoreError::Connect(format!("cannot create {}: {e}", dir.display()))
                     })?;
                 }
-                Pools::Sqlite(sqlite_pool(&path, max)?)
+                Pools::Sqlite(sqlite_pool(&path, max, counter)?)
             }
             Target::Postgres(url) => {
                 let mut config = ManagerConfig::<PgConn>::default();
                 config.recycling_method = RecyclingMethod::Fast;
+                if let Some(counter) = counter {
+                    config.custom_setup = Box::new(move |url| {
+                        let counter = counter.clone();
+                        Box::pin(async move {
+                            let mut conn = PgConn::establish(url).await?;
+                            conn.set_instrumentation(counter.instrumentation());
+                            Ok(conn)
+                        })
+                    });
+                }
                 let manager = AsyncDieselConnectionManager::<PgConn>::new_with_config(url, config);
                 Pools::Postgres(
                     Pool::builder(manager)
@@ -165,17 +197,25 @@ impl SqlStore {
     }
 }
 
-fn sqlite_pool(path: &str, max: usize) -> Result<Pool<SqliteConn>, SqlStoreError> {
+fn sqlite_pool(
+    path: &str,
+    max: usize,
+    counter: Option<StatementCounter>,
+) -> Result<Pool<SqliteConn>, SqlStoreError> {
     let mut config = ManagerConfig::<SqliteConn>::default();
     // Broken connections are still discarded; `Fast` only skips the
     // `SELECT 1` round trip on every checkout.
     config.recycling_method = RecyclingMethod::Fast;
-    config.custom_setup = Box::new(|url| {
+    config.custom_setup = Box::new(move |url| {
+        let counter = counter.clone();
         Box::pin(async move {
             let mut conn = SqliteConn::establish(url).await?;
             conn.batch_execute(SQLITE_PRAGMAS)
                 .await
                 .map_err(ConnectionError::CouldntSetupConfiguration)?;
+            if let Some(counter) = counter {
+                conn.set_instrumentation(counter.instrumentation());
+            }
             Ok(conn)
         })
     });

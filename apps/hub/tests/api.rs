@@ -9,10 +9,12 @@ mod api {
     pub mod auth;
     pub mod deployment_history;
     pub mod deployments;
+    pub mod fleet;
     pub mod infra;
     pub mod matrix;
     pub mod openapi;
     pub mod settings;
+    pub mod statement_count;
     pub mod target_changes;
     pub mod targets;
     pub mod telemetry;

@@ -21,6 +21,15 @@ pub trait SecretStore: Send + Sync {
         customer: Option<CustomerOrganizationId>,
     ) -> Result<Vec<Secret>, StoreError>;
 
+    /// The secrets of every scope of `org` (vendor-level and all customers'),
+    /// ordered by customer (vendor-level first), key and id, in one query
+    /// (HS §6.1: listing targets redacts with every owner's secrets). MUST
+    /// NOT return secrets of other organizations.
+    async fn list_organization_secrets(
+        &self,
+        org: OrganizationId,
+    ) -> Result<Vec<Secret>, StoreError>;
+
     /// Replaces value, `updated_at` and `updated_by` of an existing secret.
     ///
     /// # Errors

@@ -73,6 +73,36 @@ pub async fn list_secrets_returns_exactly_one_scope(store: &dyn Store) {
     );
 }
 
+/// `list_organization_secrets` lists every scope of one organization,
+/// vendor-level first, then by customer id and key.
+pub async fn list_organization_secrets_returns_every_scope_of_one_organization(store: &dyn Store) {
+    let org = seed::organization(store).await;
+    let other = seed::organization(store).await;
+    let c1 = seed::customer(store, org.id, "One").await;
+    let c2 = seed::customer(store, org.id, "Two").await;
+    let (low, high) = if c1.id < c2.id { (c1, c2) } else { (c2, c1) };
+    let vendor_b = SecretBuilder::new(org.id, "B", b"v").build();
+    let vendor_a = SecretBuilder::new(org.id, "A", b"v").build();
+    let high_z = SecretBuilder::new(org.id, "Z", b"h")
+        .customer(high.id)
+        .build();
+    let low_y = SecretBuilder::new(org.id, "Y", b"l")
+        .customer(low.id)
+        .build();
+    let foreign = SecretBuilder::new(other.id, "A", b"o").build();
+    for secret in [&high_z, &vendor_b, &low_y, &foreign, &vendor_a] {
+        store.create_secret(secret).await.unwrap();
+    }
+    assert_eq!(
+        store.list_organization_secrets(org.id).await.unwrap(),
+        vec![vendor_a, vendor_b, low_y, high_z]
+    );
+    assert_eq!(
+        store.list_organization_secrets(other.id).await.unwrap(),
+        vec![foreign]
+    );
+}
+
 /// `update_secret` replaces value, `updated_at` and `updated_by` only.
 pub async fn update_secret_replaces_value_and_audit_fields(store: &dyn Store) {
     let org = seed::organization(store).await;

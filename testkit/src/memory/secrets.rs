@@ -43,6 +43,28 @@ impl SecretStore for MemoryStore {
         })
     }
 
+    async fn list_organization_secrets(
+        &self,
+        org: OrganizationId,
+    ) -> Result<Vec<Secret>, StoreError> {
+        self.read(|s| {
+            let mut rows: Vec<Secret> = s
+                .secrets
+                .values()
+                .filter(|x| x.organization_id == org)
+                .cloned()
+                .collect();
+            rows.sort_by(|a, b| {
+                (a.customer_organization_id, &a.key, a.id).cmp(&(
+                    b.customer_organization_id,
+                    &b.key,
+                    b.id,
+                ))
+            });
+            Ok(rows)
+        })
+    }
+
     async fn update_secret(&self, secret: &Secret) -> Result<(), StoreError> {
         self.write(|s| {
             let stored = s

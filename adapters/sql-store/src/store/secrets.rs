@@ -110,6 +110,28 @@ impl SecretStore for SqlStore {
         })
     }
 
+    async fn list_organization_secrets(
+        &self,
+        org: OrganizationId,
+    ) -> Result<Vec<Secret>, StoreError> {
+        let org = org.to_string();
+        with_conn!(self, |conn| {
+            // NULLs (vendor-level) first on both backends.
+            let rows: Vec<SecretRow> = s::table
+                .filter(s::organization_id.eq(&org))
+                .select(SecretRow::as_select())
+                .order((
+                    s::customer_organization_id.is_not_null().asc(),
+                    s::customer_organization_id.asc(),
+                    s::key.asc(),
+                    s::id.asc(),
+                ))
+                .load(conn)
+                .await?;
+            rows.into_iter().map(TryInto::try_into).collect()
+        })
+    }
+
     async fn update_secret(&self, secret: &Secret) -> Result<(), StoreError> {
         let row = SecretRow::from(secret);
         with_write!(self, |conn| {

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use distr_domain::ids::{OrganizationId, SecretId};
+use distr_domain::secret::Secret;
 use distr_domain::target::DeploymentTarget;
 use distr_ports::StoreError;
 
@@ -76,18 +77,26 @@ pub async fn read_owner_secrets(
         .await?;
     let mut out = BTreeMap::new();
     for secret in secrets {
-        let aad = secret_aad(secret.organization_id, secret.id);
-        let plain = state
-            .cipher
-            .decrypt(&secret.value_ciphertext, &aad)
-            .map_err(|source| SecretsError::Decrypt {
-                id: secret.id,
-                source,
-            })?;
-        let value = String::from_utf8(plain).map_err(|_| SecretsError::NotUtf8(secret.id))?;
+        let value = decrypt_secret(state, &secret)?;
         out.insert(secret.key.as_str().to_owned(), value);
     }
     Ok(out)
+}
+
+/// The plaintext value of one stored secret.
+///
+/// # Errors
+/// [`SecretsError::Decrypt`] or [`SecretsError::NotUtf8`].
+pub fn decrypt_secret(state: &AppState, secret: &Secret) -> Result<String, SecretsError> {
+    let aad = secret_aad(secret.organization_id, secret.id);
+    let plain = state
+        .cipher
+        .decrypt(&secret.value_ciphertext, &aad)
+        .map_err(|source| SecretsError::Decrypt {
+            id: secret.id,
+            source,
+        })?;
+    String::from_utf8(plain).map_err(|_| SecretsError::NotUtf8(secret.id))
 }
 
 /// Redaction only replaces values of at least this many characters (HS §2.3).

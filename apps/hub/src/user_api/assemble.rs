@@ -7,25 +7,51 @@ use distr_domain::application::ApplicationVersion;
 use distr_domain::deployment::{DeploymentRevision, StatusRecord};
 use distr_domain::health::{connection_state, deployment_health, revision_pending};
 use distr_domain::ids::{
-    ApplicationId, ApplicationVersionId, CustomerOrganizationId, DeploymentId, TargetId,
+    ApplicationId, ApplicationVersionId, CustomerOrganizationId, DeploymentId, OrganizationId,
+    TargetId,
 };
+use distr_domain::secret::Secret;
 use distr_domain::target::DeploymentTarget;
 
 use super::views::{
     CustomerRef, DeploymentParts, DeploymentView, StatusView, TargetParts, TargetView,
 };
-use crate::agent_api::render::owner_secrets;
+use crate::agent_api::render::{MIN_REDACTED_LEN, decrypt_secret, owner_secrets};
 use crate::problem::ApiError;
 use crate::state::AppState;
 
-/// Shorter values are not redacted (HS §2.3).
-const MIN_REDACTED_LEN: usize = 4;
+type Owner = Option<CustomerOrganizationId>;
 
 /// Secret values to redact, per target owner scope (HS §2.3: redacted again on read).
 #[derive(Debug, Default)]
-pub(super) struct Redactions(HashMap<Option<CustomerOrganizationId>, Vec<String>>);
+pub(super) struct Redactions {
+    /// Decrypted values of the scopes used so far.
+    values: HashMap<Owner, Vec<String>>,
+    /// With [`Redactions::for_organization`]: every scope's stored secrets,
+    /// decrypted on first use; a scope missing here has none.
+    preloaded: Option<HashMap<Owner, Vec<Secret>>>,
+}
 
 impl Redactions {
+    /// Loads the secrets of every scope of `org` in one query, so redacting
+    /// for any number of owners adds no more (HS §6.1).
+    pub(super) async fn for_organization(
+        state: &AppState,
+        org: OrganizationId,
+    ) -> Result<Self, ApiError> {
+        let mut scopes: HashMap<Owner, Vec<Secret>> = HashMap::new();
+        for secret in state.store.list_organization_secrets(org).await? {
+            scopes
+                .entry(secret.customer_organization_id)
+                .or_default()
+                .push(secret);
+        }
+        Ok(Self {
+            values: HashMap::new(),
+            preloaded: Some(scopes),
+        })
+    }
+
     /// Redacts `text` with the secrets of `target`'s owner.
     pub(super) async fn apply(
         &mut self,
@@ -34,15 +60,23 @@ impl Redactions {
         text: &str,
     ) -> Result<String, ApiError> {
         let owner = target.customer_organization_id;
-        if let std::collections::hash_map::Entry::Vacant(slot) = self.0.entry(owner) {
-            let values = owner_secrets(state, target)
-                .await?
-                .into_values()
+        if !self.values.contains_key(&owner) {
+            let plain: Vec<String> = match &mut self.preloaded {
+                Some(scopes) => scopes
+                    .remove(&owner)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|secret| decrypt_secret(state, secret))
+                    .collect::<Result<_, _>>()?,
+                None => owner_secrets(state, target).await?.into_values().collect(),
+            };
+            let values = plain
+                .into_iter()
                 .filter(|v| v.chars().count() >= MIN_REDACTED_LEN)
                 .collect();
-            slot.insert(values);
+            self.values.insert(owner, values);
         }
-        let values = self.0.get(&owner).map_or(&[][..], Vec::as_slice);
+        let values = self.values.get(&owner).map_or(&[][..], Vec::as_slice);
         Ok(distr_domain::redact::redact(text, values))
     }
 }
@@ -111,7 +145,10 @@ pub(super) async fn deployment_views(
         targets.iter().map(|t| (t.id, t)).collect();
     let now = state.clock.now();
     let stale = state.config.health_stale_after;
-    let mut redactions = Redactions::default();
+    let mut redactions = match org {
+        Some(org) => Redactions::for_organization(state, org).await?,
+        None => Redactions::default(),
+    };
     for deployment in &deployments {
         let (Some(revision), Some(target)) = (
             revisions.get(&deployment.id),

@@ -124,6 +124,11 @@ impl TestApp {
                 Arc::new(store)
             }
         };
+        Self::on_store(store, adjust)
+    }
+
+    /// An app on `store` (already migrated), adjusting the configuration.
+    pub fn on_store(store: Arc<dyn Store>, adjust: impl FnOnce(&mut HubConfig)) -> Self {
         let mut config = HubConfig::with_defaults(JWT_KEY.to_vec());
         config.hub_agent_version = "2.8.0".to_owned();
         adjust(&mut config);
