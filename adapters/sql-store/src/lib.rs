@@ -8,6 +8,7 @@
 #[macro_use]
 mod pool;
 
+mod changes;
 mod convert;
 mod counter;
 mod dialect;
@@ -17,5 +18,6 @@ mod open;
 mod schema;
 mod store;
 
+pub use changes::PgChangeFeed;
 pub use counter::StatementCounter;
 pub use open::{Backend, OpenOptions, SqlStore, SqlStoreError};

@@ -69,3 +69,70 @@ async fn an_unreachable_server_fails_to_open() {
         .unwrap_err();
     assert!(matches!(err, distr_sql_store::SqlStoreError::Connect(_)));
 }
+
+mod change_feed {
+    use std::time::Duration;
+
+    use diesel_async::{AsyncConnection as _, AsyncPgConnection, RunQueryDsl as _};
+    use distr_domain::ids::TargetId;
+    use distr_ports::ChangeFeed as _;
+    use distr_sql_store::{OpenOptions, PgChangeFeed, SqlStore};
+
+    /// Bounds a wait that must end; a hang fails instead of blocking the suite.
+    const GUARD: Duration = Duration::from_secs(20);
+
+    async fn replica(url: &str) -> PgChangeFeed {
+        let store = SqlStore::open(url, OpenOptions { max_connections: 2 })
+            .await
+            .unwrap();
+        PgChangeFeed::start(url, store).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_change_published_on_one_replica_reaches_subscribers_of_another() {
+        let url = super::fresh_database().await;
+        let (a, b) = (replica(&url).await, replica(&url).await);
+        let mut on_b = b.subscribe();
+        let mut on_a = a.subscribe();
+        let target = TargetId::from_uuid(uuid::Uuid::now_v7());
+        a.publish(target).await;
+        let got = tokio::time::timeout(GUARD, on_b.next()).await.unwrap();
+        assert_eq!(got, Some(target));
+        let own = tokio::time::timeout(GUARD, on_a.next()).await.unwrap();
+        assert_eq!(own, Some(target), "the publishing replica hears itself too");
+    }
+
+    #[tokio::test]
+    async fn a_lost_listen_connection_wakes_everyone_and_reconnects() {
+        let url = super::fresh_database().await;
+        let (a, b) = (replica(&url).await, replica(&url).await);
+        let mut on_b = b.subscribe();
+        let mut admin = AsyncPgConnection::establish(&url).await.unwrap();
+        diesel::sql_query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE query LIKE 'LISTEN %' AND pid <> pg_backend_pid()",
+        )
+        .execute(&mut admin)
+        .await
+        .unwrap();
+        let woken = tokio::time::timeout(GUARD, on_b.next()).await.unwrap();
+        assert_eq!(
+            woken,
+            Some(TargetId::nil()),
+            "reconnecting wakes all waiters"
+        );
+        // Both replicas listen again: a later change still arrives.
+        let target = TargetId::from_uuid(uuid::Uuid::now_v7());
+        let delivered = tokio::time::timeout(GUARD, async {
+            loop {
+                a.publish(target).await;
+                match tokio::time::timeout(Duration::from_millis(200), on_b.next()).await {
+                    Ok(Some(t)) if t == target => return,
+                    _ => {}
+                }
+            }
+        })
+        .await;
+        assert!(delivered.is_ok(), "no delivery after the reconnect");
+    }
+}

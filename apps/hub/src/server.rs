@@ -11,7 +11,8 @@ use std::sync::Arc;
 
 use distr_domain::ids::AgentVersionId;
 use distr_domain::target::AgentVersion;
-use distr_ports::{Clock, Store};
+use distr_ports::{ChangeFeed, Clock, Store};
+use distr_sql_store::PgChangeFeed;
 
 use crate::changes::LocalChangeFeed;
 use crate::clock::SystemClock;
@@ -96,6 +97,16 @@ pub async fn serve(loaded: LoadedConfig, no_migrate: bool) -> Result<(), ServeEr
             tracing::info!(count = applied.len(), "applied migrations");
         }
     }
+    let changes: Arc<dyn ChangeFeed> = if config.is_postgres() {
+        // One LISTEN connection per replica, so every replica's long-polls wake (HS §6.2).
+        Arc::new(
+            PgChangeFeed::start(&config.database_url, store.clone())
+                .await
+                .map_err(|e| ServeError::Database(e.to_string()))?,
+        )
+    } else {
+        Arc::new(LocalChangeFeed::new())
+    };
     let store: Arc<dyn Store> = Arc::new(store);
     let secrets = crate::config::secrets::resolve(&loaded.secrets, &config, store.as_ref()).await?;
     config.jwt_secret = secrets.jwt_secret;
@@ -140,7 +151,7 @@ pub async fn serve(loaded: LoadedConfig, no_migrate: bool) -> Result<(), ServeEr
         cipher: secrets.cipher,
         passwords: Arc::new(distr_crypto::Argon2PasswordHasher::new()),
         target_secrets: Arc::new(distr_crypto::Argon2TargetSecrets::new()),
-        changes: Arc::new(LocalChangeFeed::new()),
+        changes,
         shutdown: shutdown_rx,
         config: Arc::clone(&config),
     };
