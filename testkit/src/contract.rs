@@ -13,6 +13,7 @@ pub mod applications;
 pub mod customers;
 pub mod deployments;
 pub mod heartbeats;
+pub mod memberships;
 pub mod organizations;
 pub mod retention;
 pub mod secrets;
@@ -107,6 +108,11 @@ macro_rules! store_contract_tests {
             users::get_membership_of_other_organization_is_none,
             users::record_login_sets_last_login_and_organization,
             users::record_login_of_unknown_user_is_not_found,
+            memberships::update_membership_role_changes_only_the_role,
+            memberships::membership_changes_of_non_members_are_not_found,
+            memberships::demoting_the_last_vendor_admin_is_refused,
+            memberships::delete_membership_removes_it_and_its_tokens_there,
+            memberships::removing_the_last_vendor_admin_is_refused,
             access_tokens::access_token_is_found_by_hash,
             access_tokens::create_access_token_rejects_duplicate_hash,
             access_tokens::list_access_tokens_is_scoped_and_oldest_first,

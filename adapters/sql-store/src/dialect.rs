@@ -8,6 +8,10 @@ use diesel_async::RunQueryDsl;
 use crate::error::Fail;
 use crate::pool::{PgConn, SqliteConn};
 use crate::schema::deployment_revisions as r;
+use crate::schema::memberships as m;
+
+/// The stored name of the admin role.
+const ADMIN: &str = distr_domain::user::UserRole::Admin.as_str();
 
 /// Backend-specific statements.
 #[async_trait]
@@ -17,6 +21,11 @@ pub(crate) trait Dialect {
     /// revision coalesce instead of racing. SQLite needs no row lock: the
     /// store's writer lock already serializes writers.
     async fn lock_revision(&mut self, revision: &str) -> Result<bool, Fail>;
+
+    /// Inside a transaction: the user ids of the organization's vendor
+    /// admins, locked on Postgres until commit so concurrent demotions or
+    /// removals of admins serialize (SQLite's writer lock already does).
+    async fn lock_vendor_admins(&mut self, org: &str) -> Result<Vec<String>, Fail>;
 }
 
 #[async_trait]
@@ -32,6 +41,17 @@ impl Dialect for PgConn {
             .optional()?;
         Ok(found.is_some())
     }
+
+    async fn lock_vendor_admins(&mut self, org: &str) -> Result<Vec<String>, Fail> {
+        Ok(m::table
+            .filter(m::organization_id.eq(org))
+            .filter(m::user_role.eq(ADMIN))
+            .filter(m::customer_organization_id.is_null())
+            .select(m::user_account_id)
+            .for_update()
+            .load(self)
+            .await?)
+    }
 }
 
 #[async_trait]
@@ -44,5 +64,15 @@ impl Dialect for SqliteConn {
             .await
             .optional()?;
         Ok(found.is_some())
+    }
+
+    async fn lock_vendor_admins(&mut self, org: &str) -> Result<Vec<String>, Fail> {
+        Ok(m::table
+            .filter(m::organization_id.eq(org))
+            .filter(m::user_role.eq(ADMIN))
+            .filter(m::customer_organization_id.is_null())
+            .select(m::user_account_id)
+            .load(self)
+            .await?)
     }
 }

@@ -2,20 +2,36 @@
 //! resolved into a [`UserPrincipal`] with the caller's *current* membership.
 
 mod jwt;
+mod links;
 mod pat;
 
 pub use jwt::{UserClaims, authenticate_with_claims, issue_user_token};
+pub use links::{
+    Link, LinkClaims, LinkPurpose, invalid_link, issue_link_token, link_url, verify_link_token,
+};
 pub use pat::{PAT_PREFIX, hash_token, new_token_text};
 
 use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
 use distr_domain::ids::{AccessTokenId, CustomerOrganizationId, OrganizationId, UserAccountId};
-use distr_domain::user::UserRole;
+use distr_domain::user::{Membership, UserAccount, UserRole};
 
 use crate::problem::ApiError;
 use crate::router::{AccessNote, note_access};
 use crate::state::AppState;
+
+/// The membership a fresh session starts in: the last used organization,
+/// otherwise the oldest membership (`memberships` oldest first).
+#[must_use]
+pub fn default_membership<'a>(
+    user: &UserAccount,
+    memberships: &'a [Membership],
+) -> Option<&'a Membership> {
+    user.last_used_organization_id
+        .and_then(|org| memberships.iter().find(|m| m.organization_id == org))
+        .or_else(|| memberships.first())
+}
 
 /// User API requests per principal and 60 s window (HS §3.5).
 pub const USER_API_LIMIT: u32 = 600;

@@ -5,8 +5,12 @@
 mod admin;
 mod args;
 mod cleanup;
+mod user;
 
-pub use args::{AdminCommand, AgentVersionCommand, CleanupArgs, Cli, Command};
+pub use args::{
+    AdminCommand, AgentVersionCommand, CleanupArgs, Cli, Command, ResetLinkArgs, UserCommand,
+};
+pub use user::{ResetLink, reset_link};
 
 use std::process::ExitCode;
 
@@ -116,6 +120,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Cleanup(args) => {
             let loaded = load_config()?;
             runtime()?.block_on(cleanup::run(loaded.hub, args))
+        }
+        Command::User(UserCommand::ResetLink(args)) => {
+            let loaded = load_config()?;
+            runtime()?.block_on(user::reset_link_command(loaded, args))
         }
         Command::AgentVersion(AgentVersionCommand::Add(args)) => {
             let loaded = load_config()?;

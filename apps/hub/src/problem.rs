@@ -185,6 +185,11 @@ impl From<distr_ports::StoreError> for ApiError {
                 "in-use",
                 format!("still in use: {what}"),
             ),
+            StoreError::LastAdmin => Self::new(
+                StatusCode::CONFLICT,
+                "last-admin",
+                "the organization must keep at least one vendor admin",
+            ),
             StoreError::Unavailable(cause) | StoreError::Corrupt(cause) => {
                 tracing::error!(error = %cause, "store failure");
                 Self::internal()

@@ -5,22 +5,27 @@
 pub(crate) mod agent_versions;
 pub(crate) mod applications;
 pub(crate) mod assemble;
+mod context;
 mod customers;
 pub(crate) mod deployment_history;
 pub(crate) mod deployment_logs;
 pub(crate) mod deployments;
 mod export;
 mod input;
+mod invites;
 pub(crate) mod login;
 pub(crate) mod metrics;
 mod openapi;
+mod organization;
 pub(crate) mod paging;
+mod profile;
 mod secrets;
 pub(crate) mod status;
 mod target_changes;
 pub(crate) mod target_logs;
 pub(crate) mod targets;
 mod tokens;
+mod users;
 pub(crate) mod versions;
 pub(crate) mod views;
 
@@ -28,7 +33,7 @@ pub use input::{JsonBody, parse_id};
 pub use openapi::UserApiDoc;
 
 use axum::Router;
-use axum::routing::{delete, get, post, put};
+use axum::routing::{delete, get, patch, post, put};
 
 use crate::state::AppState;
 
@@ -36,6 +41,26 @@ use crate::state::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/auth/login", post(login::login))
+        .route("/auth/switch-context", post(context::switch_context))
+        .route("/auth/accept-invite", post(invites::accept_invite))
+        .route("/auth/reset-password", post(invites::reset_password))
+        .route("/context", get(context::context))
+        .route("/organizations", get(context::organizations))
+        .route(
+            "/organization",
+            get(organization::get_one).put(organization::update),
+        )
+        .route("/settings/user", post(profile::update))
+        .route("/user-accounts", get(users::list).post(users::create))
+        .route(
+            "/user-accounts/{id}",
+            patch(users::patch).delete(users::delete),
+        )
+        .route("/user-accounts/{id}/invite", post(users::reinvite))
+        .route(
+            "/user-accounts/{id}/password-reset",
+            post(users::password_reset),
+        )
         .route("/settings/tokens", get(tokens::list).post(tokens::create))
         .route("/settings/tokens/{id}", delete(tokens::delete))
         .route(

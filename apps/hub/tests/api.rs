@@ -7,6 +7,7 @@ mod api {
 
     pub mod applications;
     pub mod auth;
+    pub mod context;
     pub mod deployment_history;
     pub mod deployments;
     pub mod fleet;
@@ -18,4 +19,5 @@ mod api {
     pub mod target_changes;
     pub mod targets;
     pub mod telemetry;
+    pub mod users;
 }

@@ -368,3 +368,83 @@ fn cleanup_all_exits_0_and_runs_each_enabled_job_once() {
     let bad_timeout = run(dir.path(), &["cleanup", "all", "--timeout", "soon"], &[]);
     assert_eq!(bad_timeout.status.code(), Some(2));
 }
+
+// HS §7 item 78 (the link itself is exercised in tests/api/users.rs)
+#[test]
+fn user_reset_link_prints_a_reset_url_and_exits_with_hs_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let created = run(
+        dir.path(),
+        &[
+            "admin",
+            "create",
+            "--org-name",
+            "Acme",
+            "--email",
+            "ada@example.com",
+            "--name",
+            "Ada",
+            "--generate-password",
+        ],
+        &[],
+    );
+    assert_eq!(created.status.code(), Some(0));
+    let created: serde_json::Value = serde_json::from_slice(&created.stdout).unwrap();
+    let env = [("DISTR_HOST", "https://hub.example.com")];
+    let org = created["organizationId"].as_str().unwrap();
+    let link = run(
+        dir.path(),
+        &[
+            "user",
+            "reset-link",
+            "--email",
+            "ADA@example.com",
+            "--organization",
+            org,
+        ],
+        &env,
+    );
+    assert_eq!(
+        link.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&link.stderr)
+    );
+    let link: serde_json::Value = serde_json::from_slice(&link.stdout).unwrap();
+    let url = link["resetUrl"].as_str().unwrap();
+    assert!(
+        url.starts_with("https://hub.example.com/reset?token="),
+        "{url}"
+    );
+    assert_eq!(link["userAccountId"], created["userAccountId"]);
+    assert_eq!(link["organizationId"], org);
+
+    let unknown = run(
+        dir.path(),
+        &["user", "reset-link", "--email", "nobody@example.com"],
+        &env,
+    );
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(unknown.stdout.is_empty());
+    let other_org = run(
+        dir.path(),
+        &[
+            "user",
+            "reset-link",
+            "--email",
+            "ada@example.com",
+            "--organization",
+            "0190a0a0-0000-7000-8000-000000000000",
+        ],
+        &env,
+    );
+    assert_eq!(other_org.status.code(), Some(1));
+    let malformed = run(
+        dir.path(),
+        &["user", "reset-link", "--email", "not-an-email"],
+        &env,
+    );
+    assert_eq!(malformed.status.code(), Some(2));
+    let missing = run(dir.path(), &["user", "reset-link"], &env);
+    assert_eq!(missing.status.code(), Some(2));
+}

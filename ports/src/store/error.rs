@@ -13,6 +13,9 @@ pub enum StoreError {
     /// The row is still referenced (foreign key) and cannot be deleted.
     #[error("in use: {0}")]
     InUse(String),
+    /// The change would leave an organization without a vendor admin (HS §2.2).
+    #[error("the organization would have no vendor admin left")]
+    LastAdmin,
     /// The backend cannot be reached or failed.
     #[error("store unavailable: {0}")]
     Unavailable(String),

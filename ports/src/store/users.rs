@@ -2,7 +2,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use distr_domain::ids::{OrganizationId, UserAccountId};
 use distr_domain::names::Email;
-use distr_domain::user::{Membership, UserAccount};
+use distr_domain::user::{Membership, UserAccount, UserRole};
 
 use super::StoreError;
 
@@ -65,5 +65,32 @@ pub trait UserStore: Send + Sync {
         user: UserAccountId,
         org: OrganizationId,
         at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// Changes the role of `user` in `org`, keeping its customer.
+    ///
+    /// # Errors
+    /// MUST return `NotFound` when `user` is not a member of `org`, and
+    /// `LastAdmin` (changing nothing) when the change would leave `org`
+    /// without a vendor admin. The check and the change MUST be atomic, so two
+    /// concurrent demotions cannot remove the last two admins.
+    async fn update_membership_role(
+        &self,
+        org: OrganizationId,
+        user: UserAccountId,
+        role: UserRole,
+    ) -> Result<(), StoreError>;
+
+    /// Removes the membership of `user` in `org` together with the user's
+    /// access tokens in `org`; the account and its other memberships stay.
+    ///
+    /// # Errors
+    /// MUST return `NotFound` when `user` is not a member of `org`, and
+    /// `LastAdmin` (changing nothing) when it is the last vendor admin of
+    /// `org`. Check, removal and token deletion MUST be atomic.
+    async fn delete_membership(
+        &self,
+        org: OrganizationId,
+        user: UserAccountId,
     ) -> Result<(), StoreError>;
 }

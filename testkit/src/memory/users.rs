@@ -2,11 +2,21 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use distr_domain::ids::{OrganizationId, UserAccountId};
 use distr_domain::names::Email;
-use distr_domain::user::{Membership, UserAccount};
+use distr_domain::user::{Membership, UserAccount, UserRole};
 use distr_ports::StoreError;
 use distr_ports::store::UserStore;
 
-use super::{MemoryStore, conflict};
+use super::{MemoryStore, State, conflict};
+
+/// Whether `user` is the only vendor admin of `org`.
+fn is_last_vendor_admin(s: &State, org: OrganizationId, user: UserAccountId) -> bool {
+    let mut admins = s.memberships.values().filter(|m| {
+        m.organization_id == org
+            && m.user_role == UserRole::Admin
+            && m.customer_organization_id.is_none()
+    });
+    admins.all(|m| m.user_account_id == user)
+}
 
 #[async_trait]
 impl UserStore for MemoryStore {
@@ -104,6 +114,52 @@ impl UserStore for MemoryStore {
             let stored = s.users.get_mut(&user).ok_or(StoreError::NotFound)?;
             stored.last_logged_in_at = Some(at);
             stored.last_used_organization_id = Some(org);
+            Ok(())
+        })
+    }
+
+    async fn update_membership_role(
+        &self,
+        org: OrganizationId,
+        user: UserAccountId,
+        role: UserRole,
+    ) -> Result<(), StoreError> {
+        self.write(|s| {
+            let current = s
+                .memberships
+                .get(&(org, user))
+                .ok_or(StoreError::NotFound)?;
+            let demotes_admin = current.user_role == UserRole::Admin
+                && current.customer_organization_id.is_none()
+                && role != UserRole::Admin;
+            if demotes_admin && is_last_vendor_admin(s, org, user) {
+                return Err(StoreError::LastAdmin);
+            }
+            if let Some(stored) = s.memberships.get_mut(&(org, user)) {
+                stored.user_role = role;
+            }
+            Ok(())
+        })
+    }
+
+    async fn delete_membership(
+        &self,
+        org: OrganizationId,
+        user: UserAccountId,
+    ) -> Result<(), StoreError> {
+        self.write(|s| {
+            let current = s
+                .memberships
+                .get(&(org, user))
+                .ok_or(StoreError::NotFound)?;
+            let is_vendor_admin =
+                current.user_role == UserRole::Admin && current.customer_organization_id.is_none();
+            if is_vendor_admin && is_last_vendor_admin(s, org, user) {
+                return Err(StoreError::LastAdmin);
+            }
+            s.memberships.remove(&(org, user));
+            s.access_tokens
+                .retain(|_, t| !(t.organization_id == org && t.user_account_id == user));
             Ok(())
         })
     }

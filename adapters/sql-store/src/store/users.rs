@@ -1,17 +1,18 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel_async::RunQueryDsl;
+use diesel_async::{AsyncConnection as _, RunQueryDsl};
 use distr_domain::ids::{OrganizationId, UserAccountId};
 use distr_domain::names::Email;
-use distr_domain::user::{Membership, UserAccount};
+use distr_domain::user::{Membership, UserAccount, UserRole};
 use distr_ports::StoreError;
 use distr_ports::store::UserStore;
 
 use crate::convert::{id, micros, name, opt_id, opt_micros, opt_text, opt_time, parse, time};
+use crate::dialect::Dialect;
 use crate::error::{Fail, corrupt, not_found_if_none};
 use crate::open::SqlStore;
-use crate::schema::{memberships, user_accounts};
+use crate::schema::{access_tokens, memberships, user_accounts};
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = user_accounts)]
@@ -228,4 +229,73 @@ impl UserStore for SqlStore {
             not_found_if_none(updated)
         })
     }
+
+    async fn update_membership_role(
+        &self,
+        org: OrganizationId,
+        user: UserAccountId,
+        role: UserRole,
+    ) -> Result<(), StoreError> {
+        let (org, user) = (org.to_string(), user.to_string());
+        with_write!(self, |conn| {
+            conn.transaction::<_, Fail, _>(async |conn| {
+                let admins = conn.lock_vendor_admins(&org).await?;
+                let current: MembershipRow = memberships::table
+                    .find((&org, &user))
+                    .select(MembershipRow::as_select())
+                    .first(conn)
+                    .await?;
+                if role != UserRole::Admin && is_last_admin(&admins, &current, &user) {
+                    return Err(StoreError::LastAdmin.into());
+                }
+                diesel::update(memberships::table.find((&org, &user)))
+                    .set(memberships::user_role.eq(role.as_str()))
+                    .execute(conn)
+                    .await?;
+                Ok(())
+            })
+            .await
+        })
+    }
+
+    async fn delete_membership(
+        &self,
+        org: OrganizationId,
+        user: UserAccountId,
+    ) -> Result<(), StoreError> {
+        let (org, user) = (org.to_string(), user.to_string());
+        with_write!(self, |conn| {
+            conn.transaction::<_, Fail, _>(async |conn| {
+                let admins = conn.lock_vendor_admins(&org).await?;
+                let current: MembershipRow = memberships::table
+                    .find((&org, &user))
+                    .select(MembershipRow::as_select())
+                    .first(conn)
+                    .await?;
+                if is_last_admin(&admins, &current, &user) {
+                    return Err(StoreError::LastAdmin.into());
+                }
+                diesel::delete(
+                    access_tokens::table
+                        .filter(access_tokens::organization_id.eq(&org))
+                        .filter(access_tokens::user_account_id.eq(&user)),
+                )
+                .execute(conn)
+                .await?;
+                diesel::delete(memberships::table.find((&org, &user)))
+                    .execute(conn)
+                    .await?;
+                Ok(())
+            })
+            .await
+        })
+    }
+}
+
+/// Whether `user`, whose membership is `current`, is the only vendor admin
+/// among `admins` (the organization's locked vendor admins).
+fn is_last_admin(admins: &[String], current: &MembershipRow, user: &str) -> bool {
+    current.customer_organization_id.is_none()
+        && current.user_role == UserRole::Admin.as_str()
+        && admins.iter().all(|admin| admin == user)
 }

@@ -34,6 +34,11 @@ pub struct UserClaims {
     pub email: String,
     /// Issued at (unix seconds).
     pub iat: i64,
+    /// Issued at (unix microseconds). `iat` alone cannot tell a token issued
+    /// just before a password change from one issued just after it in the
+    /// same second; this claim can (HS §3.2, decision 0010).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iat_us: Option<i64>,
     /// Not before (unix seconds).
     pub nbf: i64,
     /// Expiry (unix seconds).
@@ -61,6 +66,7 @@ pub fn issue_user_token(
         name: user.name.as_str().to_owned(),
         email: user.email.as_str().to_owned(),
         iat,
+        iat_us: Some(now.timestamp_micros()),
         nbf: iat,
         exp: iat.saturating_add(valid),
     };
@@ -88,6 +94,15 @@ fn decode(config: &HubConfig, token: &str) -> Option<UserClaims> {
     )
     .ok()
     .map(|data| data.claims)
+}
+
+/// Whether the token was issued before `changed` (HS §3.2: `iat` <
+/// `passwordChangedAt`), at microsecond precision when the token says.
+fn issued_before(claims: &UserClaims, changed: DateTime<Utc>) -> bool {
+    let issued = claims
+        .iat_us
+        .unwrap_or_else(|| claims.iat.saturating_mul(1_000_000));
+    issued < changed.timestamp_micros()
 }
 
 /// Verifies a bearer token and re-reads the membership.
@@ -130,7 +145,7 @@ pub async fn authenticate_with_claims(
     };
     if user
         .password_changed_at
-        .is_some_and(|changed| claims.iat < changed.timestamp())
+        .is_some_and(|changed| issued_before(&claims, changed))
     {
         return Err(ApiError::unauthorized());
     }

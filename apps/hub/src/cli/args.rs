@@ -35,6 +35,9 @@ pub enum Command {
     /// Organization administration.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// User accounts.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Agent versions.
     #[command(subcommand, name = "agent-version")]
     AgentVersion(AgentVersionCommand),
@@ -103,6 +106,24 @@ pub struct CleanupArgs {
     /// job's `CLEANUP_*_TIMEOUT`, else 10m).
     #[arg(long)]
     pub timeout: Option<String>,
+}
+
+/// `user` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Print a password-reset URL (recovery when no admin can log in).
+    ResetLink(ResetLinkArgs),
+}
+
+/// `user reset-link` arguments.
+#[derive(Debug, Args)]
+pub struct ResetLinkArgs {
+    /// The user's e-mail.
+    #[arg(long)]
+    pub email: String,
+    /// The organization to log into after the reset (default: the last used one).
+    #[arg(long)]
+    pub organization: Option<String>,
 }
 
 /// `agent-version` subcommands.

@@ -120,6 +120,26 @@ impl std::fmt::Debug for ResolvedSecrets {
     }
 }
 
+/// The configured `JWT_SECRET`, or the one generated once and stored in the
+/// database (SQLite without `JWT_SECRET`).
+///
+/// # Errors
+/// Store failures.
+pub async fn resolve_jwt_secret(
+    settings: &SecretSettings,
+    store: &dyn Store,
+) -> Result<Vec<u8>, StoreError> {
+    if let Some(secret) = &settings.jwt_secret {
+        return Ok(secret.clone());
+    }
+    if store.get_setting(JWT_SECRET_SETTING).await?.is_none() {
+        tracing::warn!("JWT_SECRET is not set: generated one and stored it in the database");
+    }
+    store
+        .put_setting_if_absent(JWT_SECRET_SETTING, &distr_crypto::random_bytes::<32>())
+        .await
+}
+
 /// Resolves configured or generated secrets and verifies the key check value.
 ///
 /// # Errors
@@ -130,19 +150,7 @@ pub async fn resolve(
     config: &HubConfig,
     store: &dyn Store,
 ) -> Result<ResolvedSecrets, SecretsError> {
-    let jwt_secret = match &settings.jwt_secret {
-        Some(secret) => secret.clone(),
-        None => {
-            if store.get_setting(JWT_SECRET_SETTING).await?.is_none() {
-                tracing::warn!(
-                    "JWT_SECRET is not set: generated one and stored it in the database"
-                );
-            }
-            store
-                .put_setting_if_absent(JWT_SECRET_SETTING, &distr_crypto::random_bytes::<32>())
-                .await?
-        }
-    };
+    let jwt_secret = resolve_jwt_secret(settings, store).await?;
     let key = match settings.encryption_key {
         Some(key) => key,
         None => {

@@ -19,7 +19,7 @@ use crate::problem::ApiError;
 use crate::state::AppState;
 
 /// Distinguishes an absent field (`None`) from `null` (`Some(None)`).
-fn present_or_null<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+pub(super) fn present_or_null<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     d: D,
 ) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(d).map(Some)

@@ -11,7 +11,7 @@ use distr_domain::names::Email;
 use serde::{Deserialize, Serialize};
 
 use super::JsonBody;
-use crate::auth::issue_user_token;
+use crate::auth::{default_membership, issue_user_token};
 use crate::problem::ApiError;
 use crate::state::AppState;
 
@@ -26,9 +26,28 @@ pub(super) struct LoginRequest {
     password: String,
 }
 
+/// `{token}`: a user JWT.
 #[derive(Serialize, utoipa::ToSchema)]
 pub(super) struct TokenResponse {
-    token: String,
+    pub(super) token: String,
+}
+
+/// Applies the `/auth/*` limit (HS §3.5) of `endpoint` to the client address.
+///
+/// # Errors
+/// 429 `rate-limited` over the limit.
+pub(super) fn limit_auth(
+    state: &AppState,
+    endpoint: &'static str,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: &HeaderMap,
+) -> Result<(), ApiError> {
+    let ip = client_ip(
+        peer.map(|Extension(ConnectInfo(addr))| addr),
+        headers,
+        &state.config.trusted_proxies,
+    );
+    state.rate_limits.check(endpoint, &ip, AUTH_LIMIT)
 }
 
 fn invalid_credentials() -> ApiError {
@@ -152,11 +171,7 @@ pub(crate) async fn password_login(
         return Err(invalid_credentials());
     }
     let memberships = state.store.list_memberships_of_user(user.id).await?;
-    let chosen = user
-        .last_used_organization_id
-        .and_then(|org| memberships.iter().find(|m| m.organization_id == org))
-        .or_else(|| memberships.first())
-        .ok_or_else(invalid_credentials)?;
+    let chosen = default_membership(&user, &memberships).ok_or_else(invalid_credentials)?;
     let now = state.clock.now();
     state
         .store

@@ -63,6 +63,7 @@ async fn token_signed_with_another_key_is_refused() {
 }
 
 #[tokio::test]
+// HS §7 item 8 (see also users.rs, through PATCH /user-accounts)
 async fn changed_role_invalidates_the_jwt() {
     let app = TestApp::new(Backend::Memory).await;
     let org = app.org().await;
@@ -197,6 +198,7 @@ async fn expired_personal_access_token_is_refused(app: TestApp) {
     );
 }
 
+// HS §7 item 5
 async fn login_issues_a_token_and_failures_look_identical(app: TestApp) {
     let org = app.org().await;
     let user = app.state.store.get_user(org.admin.user_id).await.unwrap();

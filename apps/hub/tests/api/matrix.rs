@@ -24,6 +24,10 @@ struct Objects {
     token: String,
     customer: String,
     agent_version: String,
+    /// The organization of the fixtures.
+    org: String,
+    /// A freshly invited (not yet active) read-only user of customer A.
+    member: String,
     unique: String,
 }
 
@@ -49,6 +53,11 @@ const READ_LIST: [u16; 8] = [200, 200, 200, 200, 200, 200, 200, 401];
 const fn write_in_scope(ok: u16) -> [u16; 8] {
     [ok, ok, 403, ok, ok, 403, 404, 401]
 }
+/// Managing a customer user: `y y¹ - o -`.
+const fn manage_member(ok: u16) -> [u16; 8] {
+    [ok, ok, 403, ok, 403, 403, 404, 401]
+}
+
 /// `y y - - -` on a visible object: customers may read it but not change it.
 const fn vendor_write(ok: u16) -> [u16; 8] {
     [ok, ok, 403, 403, 403, 403, 404, 401]
@@ -72,6 +81,75 @@ fn rows() -> Vec<Row> {
                 )
             },
             [401; 8],
+        ),
+        r(
+            M::POST,
+            "/auth/switch-context",
+            |o| Some(json!({"organizationId": o.org})),
+            [200, 200, 200, 200, 200, 200, 404, 401],
+        ),
+        r(
+            M::POST,
+            "/auth/accept-invite",
+            |_| Some(json!({"token": "not-a-link", "password": "long-enough"})),
+            [401; 8],
+        ),
+        r(
+            M::POST,
+            "/auth/reset-password",
+            |_| Some(json!({"token": "not-a-link", "password": "long-enough"})),
+            [401; 8],
+        ),
+        r(M::GET, "/context", none, READ_LIST),
+        r(M::GET, "/organizations", none, READ_LIST),
+        r(M::GET, "/organization", none, READ_LIST),
+        r(
+            M::PUT,
+            "/organization",
+            |_| Some(json!({"name": "Vendor"})),
+            [200, 403, 403, 403, 403, 403, 200, 401],
+        ),
+        r(
+            M::POST,
+            "/settings/user",
+            |_| Some(json!({"name": "Renamed"})),
+            [200, 200, 200, 200, 200, 200, 200, 401],
+        ),
+        r(M::GET, "/user-accounts", none, READ_LIST),
+        // Another organization's admin names a customer it does not have.
+        r(
+            M::POST,
+            "/user-accounts",
+            |o| {
+                Some(
+                    json!({"email": format!("m-{}@example.com", o.unique), "name": "M", "userRole": "read_only", "customerOrganizationId": o.customer}),
+                )
+            },
+            [201, 201, 403, 201, 403, 403, 400, 401],
+        ),
+        r(
+            M::PATCH,
+            "/user-accounts/{member}",
+            |_| Some(json!({"name": "Renamed"})),
+            manage_member(200),
+        ),
+        r(
+            M::DELETE,
+            "/user-accounts/{member}",
+            none,
+            manage_member(204),
+        ),
+        r(
+            M::POST,
+            "/user-accounts/{member}/invite",
+            none,
+            manage_member(200),
+        ),
+        r(
+            M::POST,
+            "/user-accounts/{member}/password-reset",
+            none,
+            [200, 403, 403, 200, 403, 403, 404, 401],
         ),
         r(M::GET, "/settings/tokens", none, READ_LIST),
         r(
@@ -248,6 +326,15 @@ async fn objects(app: &TestApp, org: &Org, n: usize) -> Objects {
             json!({"label": "fixture"}),
         )
         .await);
+    let member = app
+        .post(
+            "/api/v1/user-accounts",
+            admin,
+            json!({"email": format!("f-{unique}@example.com"), "name": "F", "userRole": "read_only", "customerOrganizationId": org.customer}),
+        )
+        .await;
+    assert!(member.status.is_success(), "fixture: {}", member.body);
+    let member = member.body["user"]["id"].as_str().unwrap().to_owned();
     let versions = app.get("/api/v1/agent-versions", admin).await;
     let agent_version = versions.body[0]["id"].as_str().unwrap().to_owned();
     Objects {
@@ -258,6 +345,8 @@ async fn objects(app: &TestApp, org: &Org, n: usize) -> Objects {
         token,
         customer: org.customer.to_string(),
         agent_version,
+        org: org.id.to_string(),
+        member,
         unique,
     }
 }
@@ -268,6 +357,7 @@ fn fill(path: &str, o: &Objects) -> String {
         .replace("{deployment}", &o.deployment)
         .replace("{token}", &o.token)
         .replace("{customer}", &o.customer)
+        .replace("{member}", &o.member)
 }
 
 async fn route_by_caller_matrix(mut app: TestApp) {
