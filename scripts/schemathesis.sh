@@ -85,7 +85,8 @@ api POST /secrets "$admin_pat" '{"key":"DB_PASSWORD","value":"s3cret"}' >/dev/nu
 
 # A customer admin and their PAT, through the invite flow (HS §3.4).
 customer_pat=""
-if api GET /openapi.json "$admin_pat" | grep -q '"/api/v1/user-accounts"'; then
+document=$(api GET /openapi.json "$admin_pat")
+if printf '%s' "$document" | grep -q '"/api/v1/user-accounts"'; then
     invite=$(api POST /user-accounts "$admin_pat" \
         "{\"email\":\"customer@example.com\",\"name\":\"Customer Admin\",\"userRole\":\"admin\",\"customerOrganizationId\":\"$customer_id\"}")
     invite_token=$(printf '%s' "$invite" | field '["inviteUrl"].split("token=")[1].split("&")[0]')

@@ -188,12 +188,17 @@ fn problem_statuses(method: &str, op: &Operation) -> Vec<&'static str> {
         ps.iter()
             .any(|p| matches!(p.parameter_in, ParameterIn::Query))
     });
+    let writes = matches!(method, "post" | "put" | "patch");
     let mut out = Vec::new();
-    if has_body || has_query {
+    if has_body || has_query || writes {
         out.push("400");
     }
     if !is_public(op) {
         out.extend(["401", "403", "404"]);
+    } else if has_body {
+        // Public operations that take credentials in the body: login and
+        // the invite and reset links answer 401 for bad ones.
+        out.push("401");
     }
     if method == "delete" {
         out.push("409");
