@@ -127,6 +127,37 @@ pub struct DeploymentRevision {
     pub trigger: RevisionTrigger,
 }
 
+impl DeploymentRevision {
+    /// Whether the env file or values template references secret `key`
+    /// (HS §2.5, §3.8). A template that does not parse references nothing:
+    /// revisions are only stored after a trial render.
+    #[must_use]
+    pub fn references_secret(&self, key: &str) -> bool {
+        [self.env_file_data.as_deref(), self.values_yaml.as_deref()]
+            .into_iter()
+            .flatten()
+            .any(|text| crate::template::referenced_keys(text).is_ok_and(|keys| keys.contains(key)))
+    }
+
+    /// The copy a secret change adds (HS §3.8): same inputs, a new id and
+    /// time, `trigger=secret_changed`, authored by whoever changed the secret.
+    #[must_use]
+    pub fn secret_changed_copy(
+        &self,
+        id: RevisionId,
+        at: DateTime<Utc>,
+        by: Option<UserAccountId>,
+    ) -> Self {
+        Self {
+            id,
+            created_at: at,
+            created_by_user_account_id: by,
+            trigger: RevisionTrigger::SecretChanged,
+            ..self.clone()
+        }
+    }
+}
+
 /// A deployment status type (AP §3.9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -206,6 +237,47 @@ mod tests {
             StatusType::parse_reported("ok").unwrap(),
             StatusType::Running
         );
+    }
+
+    fn revision(env: Option<&str>, values: Option<&str>) -> DeploymentRevision {
+        DeploymentRevision {
+            id: RevisionId::from_uuid(uuid::Uuid::now_v7()),
+            deployment_id: DeploymentId::from_uuid(uuid::Uuid::now_v7()),
+            created_at: DateTime::<Utc>::UNIX_EPOCH,
+            application_version_id: ApplicationVersionId::from_uuid(uuid::Uuid::now_v7()),
+            values_yaml: values.map(str::to_owned),
+            env_file_data: env.map(str::to_owned),
+            force_restart: true,
+            ignore_revision_skew: false,
+            created_by_user_account_id: None,
+            trigger: RevisionTrigger::User,
+        }
+    }
+
+    #[test]
+    fn a_revision_references_keys_of_its_env_file_and_values() {
+        let env = revision(Some("A={{ .Secrets.DB }}\nB={{ \"{{\" }}"), None);
+        assert!(env.references_secret("DB"));
+        assert!(!env.references_secret("D"));
+        let values = revision(None, Some("x: '{{ index .Secrets \"TOKEN\" }}'"));
+        assert!(values.references_secret("TOKEN"));
+        assert!(!values.references_secret("DB"));
+        assert!(!revision(None, None).references_secret("DB"));
+        assert!(!revision(Some("{{ .Values.x }} .Secrets.DB"), None).references_secret("DB"));
+    }
+
+    #[test]
+    fn a_secret_changed_copy_keeps_the_inputs() {
+        let original = revision(Some("A={{ .Secrets.DB }}"), None);
+        let id = RevisionId::from_uuid(uuid::Uuid::now_v7());
+        let at = DateTime::<Utc>::UNIX_EPOCH + chrono::TimeDelta::seconds(5);
+        let copy = original.secret_changed_copy(id, at, None);
+        assert_eq!(copy.id, id);
+        assert_eq!(copy.created_at, at);
+        assert_eq!(copy.trigger, RevisionTrigger::SecretChanged);
+        assert_eq!(copy.env_file_data, original.env_file_data);
+        assert_eq!(copy.application_version_id, original.application_version_id);
+        assert_eq!(copy.force_restart, original.force_restart);
     }
 
     #[test]

@@ -21,7 +21,7 @@ mod users;
 pub use access_tokens::AccessTokenStore;
 pub use agent_versions::AgentVersionStore;
 pub use applications::ApplicationStore;
-pub use customers::CustomerStore;
+pub use customers::{CustomerCounts, CustomerStore};
 pub use deployments::DeploymentStore;
 pub use error::StoreError;
 pub use organizations::OrganizationStore;

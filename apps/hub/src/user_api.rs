@@ -26,6 +26,7 @@ pub(crate) mod target_logs;
 pub(crate) mod targets;
 mod tokens;
 mod users;
+pub(crate) mod version_changes;
 pub(crate) mod versions;
 pub(crate) mod views;
 
@@ -67,10 +68,47 @@ pub fn routes() -> Router<AppState> {
             "/applications",
             get(applications::list).post(applications::create),
         )
-        .route("/applications/{id}", get(applications::get_one))
+        .route(
+            "/applications/{id}",
+            get(applications::get_one)
+                .put(applications::update)
+                .patch(applications::patch)
+                .delete(applications::delete),
+        )
         .route("/applications/{id}/versions", post(versions::create))
-        .route("/customer-organizations", post(customers::create))
-        .route("/secrets", post(secrets::create))
+        .route(
+            "/applications/{id}/versions/{vid}",
+            get(version_changes::get_one)
+                .put(version_changes::update)
+                .delete(version_changes::delete),
+        )
+        .route(
+            "/applications/{id}/versions/{vid}/compose-file",
+            get(version_changes::compose_file),
+        )
+        .route(
+            "/applications/{id}/versions/{vid}/values-file",
+            get(version_changes::values_file),
+        )
+        .route(
+            "/applications/{id}/versions/{vid}/template-file",
+            get(version_changes::template_file),
+        )
+        .route(
+            "/customer-organizations",
+            get(customers::list).post(customers::create),
+        )
+        .route(
+            "/customer-organizations/{id}",
+            get(customers::get_one)
+                .put(customers::update)
+                .delete(customers::delete),
+        )
+        .route("/secrets", get(secrets::list).post(secrets::create))
+        .route(
+            "/secrets/{id}",
+            put(secrets::update).delete(secrets::delete),
+        )
         .route(
             "/deployment-targets",
             get(targets::list).post(targets::create),

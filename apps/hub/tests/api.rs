@@ -8,16 +8,19 @@ mod api {
     pub mod applications;
     pub mod auth;
     pub mod context;
+    pub mod customers;
     pub mod deployment_history;
     pub mod deployments;
     pub mod fleet;
     pub mod infra;
     pub mod matrix;
     pub mod openapi;
+    pub mod secrets;
     pub mod settings;
     pub mod statement_count;
     pub mod target_changes;
     pub mod targets;
     pub mod telemetry;
     pub mod users;
+    pub mod versions;
 }

@@ -52,4 +52,47 @@ pub trait ApplicationStore: Send + Sync {
         &self,
         app: ApplicationId,
     ) -> Result<Vec<ApplicationVersion>, StoreError>;
+
+    /// Renames an application of `app.organization_id` (the type is immutable).
+    ///
+    /// # Errors
+    /// MUST return `NotFound` for an unknown id or one of another organization.
+    async fn update_application(&self, app: &Application) -> Result<(), StoreError>;
+
+    /// Deletes an application of `org` with its versions.
+    ///
+    /// # Errors
+    /// MUST return `NotFound` for an unknown id or one of another organization,
+    /// and `InUse("application")`, deleting nothing, while a deployment or a
+    /// revision references it or any of its versions (HS §2.5).
+    async fn delete_application(
+        &self,
+        org: OrganizationId,
+        id: ApplicationId,
+    ) -> Result<(), StoreError>;
+
+    /// Replaces `name` and `archived_at` of a version whose application
+    /// belongs to `org`; nothing else of a version changes.
+    ///
+    /// # Errors
+    /// MUST return `NotFound` for an unknown id or a version of another
+    /// organization, and `Conflict` when the application has another version
+    /// with that name.
+    async fn update_version(
+        &self,
+        org: OrganizationId,
+        version: &ApplicationVersion,
+    ) -> Result<(), StoreError>;
+
+    /// Deletes a version whose application belongs to `org`.
+    ///
+    /// # Errors
+    /// MUST return `NotFound` for an unknown id or a version of another
+    /// organization, and `InUse("application version")`, deleting nothing,
+    /// while a revision references it (HS §2.5).
+    async fn delete_version(
+        &self,
+        org: OrganizationId,
+        id: ApplicationVersionId,
+    ) -> Result<(), StoreError>;
 }

@@ -1,4 +1,5 @@
 use async_trait::async_trait;
+use distr_domain::deployment::DeploymentRevision;
 use distr_domain::ids::{CustomerOrganizationId, DeploymentId, OrganizationId, SecretId};
 use distr_domain::secret::{LastGoodPayload, Secret};
 
@@ -30,16 +31,48 @@ pub trait SecretStore: Send + Sync {
         org: OrganizationId,
     ) -> Result<Vec<Secret>, StoreError>;
 
-    /// Replaces value, `updated_at` and `updated_by` of an existing secret.
+    /// Reads one secret of `org`.
+    ///
+    /// # Errors
+    /// MUST return `NotFound` for an unknown id or one of another organization.
+    async fn get_secret(&self, org: OrganizationId, id: SecretId) -> Result<Secret, StoreError>;
+
+    /// Every secret of every organization, by id (re-encryption, HS §5.2).
+    async fn list_all_secrets(&self) -> Result<Vec<Secret>, StoreError>;
+
+    /// Replaces value, `updated_at` and `updated_by` of an existing secret
+    /// and creates no revision (re-encryption).
     ///
     /// # Errors
     /// MUST return `NotFound` for an unknown id or one of another organization.
     async fn update_secret(&self, secret: &Secret) -> Result<(), StoreError>;
 
+    /// A user changed the value (HS §3.8 "Secret changes"): in one transaction
+    /// it MUST replace value, `updated_at` and `updated_by` like
+    /// [`update_secret`](Self::update_secret), and add to every deployment on
+    /// a target in the secret's scope (same organization; owned by exactly the
+    /// secret's customer, or vendor-owned for a vendor-level secret) whose
+    /// current revision references the key
+    /// ([`DeploymentRevision::references_secret`]) one
+    /// [`secret_changed_copy`](DeploymentRevision::secret_changed_copy) of that
+    /// revision at `updated_at` by `updated_by`, with a fresh id. Returns the
+    /// added revisions; other deployments get none.
+    ///
+    /// # Errors
+    /// MUST return `NotFound`, changing nothing, for an unknown id or one of
+    /// another organization.
+    async fn change_secret_value(
+        &self,
+        secret: &Secret,
+    ) -> Result<Vec<DeploymentRevision>, StoreError>;
+
     /// Deletes a secret.
     ///
     /// # Errors
-    /// MUST return `NotFound` for an unknown id or one of another organization.
+    /// MUST return `NotFound` for an unknown id or one of another organization,
+    /// and `InUse("secret")`, deleting nothing, while the current revision of a
+    /// deployment in the secret's scope (as for
+    /// [`change_secret_value`](Self::change_secret_value)) references the key.
     async fn delete_secret(&self, org: OrganizationId, id: SecretId) -> Result<(), StoreError>;
 }
 
@@ -55,4 +88,7 @@ pub trait LastGoodPayloadStore: Send + Sync {
     /// Inserts or replaces the payload of a deployment. A deployment that no
     /// longer exists MUST be ignored (it was undeployed meanwhile).
     async fn put_last_good_payload(&self, payload: &LastGoodPayload) -> Result<(), StoreError>;
+
+    /// Every stored payload, by deployment id (re-encryption, HS §5.2).
+    async fn list_all_last_good_payloads(&self) -> Result<Vec<LastGoodPayload>, StoreError>;
 }

@@ -161,3 +161,102 @@ pub async fn version_content_round_trips(store: &dyn Store) {
     );
     assert_eq!(store.get_version(org.id, chart.id).await.unwrap(), chart);
 }
+
+/// `update_application` renames; `NotFound` for another organization.
+pub async fn update_application_renames_within_organization(store: &dyn Store) {
+    let org = seed::organization(store).await;
+    let other = seed::organization(store).await;
+    let (app, _) = seed::docker_app(store, org.id).await;
+    let mut renamed = app.clone();
+    renamed.name = crate::builders::name("renamed");
+    store.update_application(&renamed).await.unwrap();
+    assert_eq!(
+        store.get_application(org.id, app.id).await.unwrap(),
+        renamed
+    );
+    let mut foreign = renamed.clone();
+    foreign.organization_id = other.id;
+    foreign.name = crate::builders::name("stolen");
+    assert_eq!(
+        store.update_application(&foreign).await.unwrap_err(),
+        StoreError::NotFound
+    );
+}
+
+/// `delete_application` MUST return `InUse` while deployed, and deletes its versions otherwise.
+pub async fn delete_application_in_use_conflicts_otherwise_cascades_versions(store: &dyn Store) {
+    let seeded = seed::deployment(store).await;
+    let org = seeded.org.id;
+    let err = store
+        .delete_application(org, seeded.app.id)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::InUse(_)), "{err:?}");
+    assert!(store.get_version(org, seeded.version.id).await.is_ok());
+    let other = seed::organization(store).await;
+    let (free, version) = seed::docker_app(store, org).await;
+    assert_eq!(
+        store
+            .delete_application(other.id, free.id)
+            .await
+            .unwrap_err(),
+        StoreError::NotFound
+    );
+    store.delete_application(org, free.id).await.unwrap();
+    assert_eq!(
+        store.get_application(org, free.id).await.unwrap_err(),
+        StoreError::NotFound
+    );
+    assert_eq!(
+        store.get_version(org, version.id).await.unwrap_err(),
+        StoreError::NotFound
+    );
+}
+
+/// `update_version` changes only name and archive time; `Conflict` on a taken name.
+pub async fn update_version_changes_name_and_archive_only(store: &dyn Store) {
+    let org = seed::organization(store).await;
+    let other = seed::organization(store).await;
+    let (app, first) = seed::docker_app(store, org.id).await;
+    let second = VersionBuilder::docker(app.id).name("2.0.0").build();
+    store.create_version(&second).await.unwrap();
+    let mut changed = first.clone();
+    changed.name = crate::builders::name("1.0.1");
+    changed.archived_at = Some(at_seconds(9));
+    let mut update = changed.clone();
+    update.content = second.content.clone();
+    update.created_at = at_seconds(1);
+    store.update_version(org.id, &update).await.unwrap();
+    assert_eq!(store.get_version(org.id, first.id).await.unwrap(), changed);
+    let mut taken = changed.clone();
+    taken.name = second.name.clone();
+    let err = store.update_version(org.id, &taken).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    assert_eq!(
+        store.update_version(other.id, &changed).await.unwrap_err(),
+        StoreError::NotFound
+    );
+}
+
+/// `delete_version` MUST return `InUse` while a revision references it.
+pub async fn delete_version_referenced_by_revision_is_in_use(store: &dyn Store) {
+    let seeded = seed::deployment(store).await;
+    let org = seeded.org.id;
+    let err = store
+        .delete_version(org, seeded.version.id)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::InUse(_)), "{err:?}");
+    let unused = VersionBuilder::docker(seeded.app.id).name("9.9.9").build();
+    store.create_version(&unused).await.unwrap();
+    let other = seed::organization(store).await;
+    assert_eq!(
+        store.delete_version(other.id, unused.id).await.unwrap_err(),
+        StoreError::NotFound
+    );
+    store.delete_version(org, unused.id).await.unwrap();
+    assert_eq!(
+        store.get_version(org, unused.id).await.unwrap_err(),
+        StoreError::NotFound
+    );
+}

@@ -202,3 +202,145 @@ pub async fn put_last_good_payload_for_missing_deployment_is_ignored(store: &dyn
             .is_empty()
     );
 }
+
+/// A deployment on `target` whose first revision has `env` (created at `at`).
+async fn deployment_with_env(
+    store: &dyn Store,
+    target: &distr_domain::target::DeploymentTarget,
+    version: &distr_domain::application::ApplicationVersion,
+    env: &str,
+) -> (
+    distr_domain::deployment::Deployment,
+    distr_domain::deployment::DeploymentRevision,
+) {
+    let deployment =
+        crate::builders::DeploymentBuilder::new(target.id, version.application_id).build();
+    let revision = crate::builders::RevisionBuilder::new(deployment.id, version.id)
+        .created_at(deployment.created_at)
+        .env_file(env)
+        .build();
+    store
+        .create_deployment(&deployment, &revision)
+        .await
+        .unwrap();
+    (deployment, revision)
+}
+
+/// `get_secret` reads a secret of its organization; `NotFound` for others.
+pub async fn get_secret_is_scoped_to_organization(store: &dyn Store) {
+    let org = seed::organization(store).await;
+    let other = seed::organization(store).await;
+    let secret = SecretBuilder::new(org.id, "API_KEY", b"x").build();
+    store.create_secret(&secret).await.unwrap();
+    assert_eq!(store.get_secret(org.id, secret.id).await.unwrap(), secret);
+    assert_eq!(
+        store.get_secret(other.id, secret.id).await.unwrap_err(),
+        StoreError::NotFound
+    );
+    assert!(store.list_all_secrets().await.unwrap().contains(&secret));
+}
+
+/// `change_secret_value` MUST add one `secret_changed` copy to exactly the
+/// deployments in the secret's scope whose current revision references the key.
+pub async fn change_secret_value_copies_only_referencing_current_revisions(store: &dyn Store) {
+    use distr_domain::deployment::RevisionTrigger;
+    let org = seed::organization(store).await;
+    let customer = seed::customer(store, org.id, "C").await;
+    let user = UserBuilder::new().build();
+    store.create_user(&user).await.unwrap();
+    let vendor_target = seed::target(store, org.id, "vendor").await;
+    let version = seed::agent_version(store).await;
+    let customer_target = crate::builders::TargetBuilder::docker(org.id)
+        .owned_by(customer.id)
+        .agent_version(version.id)
+        .build();
+    store.create_target(&customer_target).await.unwrap();
+    let (_, app_version) = seed::docker_app(store, org.id).await;
+    let uses = "A={{ .Secrets.DB }}\n";
+    let (hit, hit_rev) = deployment_with_env(store, &vendor_target, &app_version, uses).await;
+    let (miss, _) = deployment_with_env(store, &vendor_target, &app_version, "A=1\n").await;
+    let (other_scope, _) = deployment_with_env(store, &customer_target, &app_version, uses).await;
+    // Referenced only by an older revision: not current, so no copy.
+    let (old, old_rev) = deployment_with_env(store, &vendor_target, &app_version, uses).await;
+    let newer = crate::builders::RevisionBuilder::new(old.id, app_version.id)
+        .created_at(old_rev.created_at + chrono::TimeDelta::seconds(1))
+        .env_file("A=2\n")
+        .build();
+    store.add_revision(&newer).await.unwrap();
+    let secret = SecretBuilder::new(org.id, "DB", b"old").build();
+    store.create_secret(&secret).await.unwrap();
+
+    let mut changed = secret.clone();
+    changed.value_ciphertext = b"new".to_vec();
+    changed.updated_at = hit_rev.created_at + chrono::TimeDelta::seconds(60);
+    changed.updated_by_user_account_id = Some(user.id);
+    let copies = store.change_secret_value(&changed).await.unwrap();
+
+    assert_eq!(copies.len(), 1, "{copies:?}");
+    let copy = &copies[0];
+    assert_eq!(copy.deployment_id, hit.id);
+    assert_ne!(copy.id, hit_rev.id);
+    assert_eq!(copy.trigger, RevisionTrigger::SecretChanged);
+    assert_eq!(copy.created_at, changed.updated_at);
+    assert_eq!(copy.created_by_user_account_id, Some(user.id));
+    assert_eq!(copy.env_file_data.as_deref(), Some(uses));
+    assert_eq!(store.list_revisions(hit.id).await.unwrap()[0], *copy);
+    for (deployment, count) in [(miss.id, 1), (other_scope.id, 1), (old.id, 2)] {
+        assert_eq!(store.list_revisions(deployment).await.unwrap().len(), count);
+    }
+    assert_eq!(store.get_secret(org.id, secret.id).await.unwrap(), changed);
+}
+
+/// `change_secret_value` MUST return `NotFound`, changing nothing, for another organization.
+pub async fn change_secret_value_of_other_organization_is_not_found(store: &dyn Store) {
+    let seeded = seed::deployment(store).await;
+    let other = seed::organization(store).await;
+    let secret = SecretBuilder::new(seeded.org.id, "DB", b"old").build();
+    store.create_secret(&secret).await.unwrap();
+    let mut foreign = secret.clone();
+    foreign.organization_id = other.id;
+    foreign.value_ciphertext = b"new".to_vec();
+    assert_eq!(
+        store.change_secret_value(&foreign).await.unwrap_err(),
+        StoreError::NotFound
+    );
+    assert_eq!(
+        store.get_secret(seeded.org.id, secret.id).await.unwrap(),
+        secret
+    );
+}
+
+/// `delete_secret` MUST return `InUse` while a current revision in its scope references the key.
+pub async fn delete_secret_referenced_by_current_revision_is_in_use(store: &dyn Store) {
+    let org = seed::organization(store).await;
+    let customer = seed::customer(store, org.id, "C").await;
+    let target = seed::target(store, org.id, "vendor").await;
+    let (_, version) = seed::docker_app(store, org.id).await;
+    deployment_with_env(store, &target, &version, "A={{ .Secrets.DB }}\n").await;
+    let vendor = SecretBuilder::new(org.id, "DB", b"v").build();
+    // Same key, other scope: no vendor target resolves it.
+    let scoped = SecretBuilder::new(org.id, "DB", b"c")
+        .customer(customer.id)
+        .build();
+    for secret in [&vendor, &scoped] {
+        store.create_secret(secret).await.unwrap();
+    }
+    let err = store.delete_secret(org.id, vendor.id).await.unwrap_err();
+    assert!(matches!(err, StoreError::InUse(_)), "{err:?}");
+    assert_eq!(store.get_secret(org.id, vendor.id).await.unwrap(), vendor);
+    store.delete_secret(org.id, scoped.id).await.unwrap();
+}
+
+/// `list_all_last_good_payloads` lists every stored payload.
+pub async fn list_all_last_good_payloads_lists_stored_ones(store: &dyn Store) {
+    let seeded = seed::deployment(store).await;
+    let payload = last_good_payload(seeded.deployment.id, seeded.revision.id, b"p");
+    store.put_last_good_payload(&payload).await.unwrap();
+    assert!(
+        store
+            .list_all_last_good_payloads()
+            .await
+            .unwrap()
+            .contains(&payload)
+    );
+}

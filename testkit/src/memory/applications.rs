@@ -112,4 +112,102 @@ impl ApplicationStore for MemoryStore {
             Ok(rows)
         })
     }
+
+    async fn update_application(&self, app: &Application) -> Result<(), StoreError> {
+        self.write(|s| {
+            let stored = s
+                .applications
+                .get_mut(&app.id)
+                .filter(|a| a.organization_id == app.organization_id)
+                .ok_or(StoreError::NotFound)?;
+            stored.name = app.name.clone();
+            Ok(())
+        })
+    }
+
+    async fn delete_application(
+        &self,
+        org: OrganizationId,
+        id: ApplicationId,
+    ) -> Result<(), StoreError> {
+        self.write(|s| {
+            if s.applications
+                .get(&id)
+                .is_none_or(|a| a.organization_id != org)
+            {
+                return Err(StoreError::NotFound);
+            }
+            let versions: Vec<ApplicationVersionId> = s
+                .versions
+                .values()
+                .filter(|v| v.application_id == id)
+                .map(|v| v.id)
+                .collect();
+            let in_use = s.deployments.values().any(|d| d.application_id == id)
+                || s.revisions
+                    .values()
+                    .any(|r| versions.contains(&r.application_version_id));
+            if in_use {
+                return Err(StoreError::InUse("application".to_owned()));
+            }
+            for version in &versions {
+                s.versions.remove(version);
+            }
+            s.applications.remove(&id);
+            Ok(())
+        })
+    }
+
+    async fn update_version(
+        &self,
+        org: OrganizationId,
+        version: &ApplicationVersion,
+    ) -> Result<(), StoreError> {
+        self.write(|s| {
+            let app = s
+                .versions
+                .get(&version.id)
+                .map(|v| v.application_id)
+                .filter(|app| {
+                    s.applications
+                        .get(app)
+                        .is_some_and(|a| a.organization_id == org)
+                })
+                .ok_or(StoreError::NotFound)?;
+            let taken = s
+                .versions
+                .values()
+                .any(|v| v.application_id == app && v.id != version.id && v.name == version.name);
+            if taken {
+                return Err(conflict("version name"));
+            }
+            if let Some(stored) = s.versions.get_mut(&version.id) {
+                stored.name = version.name.clone();
+                stored.archived_at = version.archived_at;
+            }
+            Ok(())
+        })
+    }
+
+    async fn delete_version(
+        &self,
+        org: OrganizationId,
+        id: ApplicationVersionId,
+    ) -> Result<(), StoreError> {
+        self.write(|s| {
+            let visible = s.versions.get(&id).is_some_and(|v| {
+                s.applications
+                    .get(&v.application_id)
+                    .is_some_and(|a| a.organization_id == org)
+            });
+            if !visible {
+                return Err(StoreError::NotFound);
+            }
+            if s.revisions.values().any(|r| r.application_version_id == id) {
+                return Err(StoreError::InUse("application version".to_owned()));
+            }
+            s.versions.remove(&id);
+            Ok(())
+        })
+    }
 }

@@ -1,15 +1,15 @@
 use async_trait::async_trait;
 use diesel::prelude::*;
-use diesel_async::RunQueryDsl;
+use diesel_async::{AsyncConnection, RunQueryDsl};
 use distr_domain::application::{Application, ApplicationVersion, PlatformType, VersionContent};
 use distr_domain::ids::{ApplicationId, ApplicationVersionId, OrganizationId};
 use distr_ports::StoreError;
 use distr_ports::store::ApplicationStore;
 
 use crate::convert::{id, micros, name, opt_micros, opt_time, parse, time};
-use crate::error::{Fail, corrupt};
+use crate::error::{Fail, corrupt, not_found_if_none};
 use crate::open::SqlStore;
-use crate::schema::{application_versions, applications};
+use crate::schema::{application_versions, applications, deployment_revisions, deployments};
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = applications)]
@@ -250,6 +250,129 @@ impl ApplicationStore for SqlStore {
                 .load(conn)
                 .await?;
             versions_of(rows)
+        })
+    }
+
+    async fn update_application(&self, app: &Application) -> Result<(), StoreError> {
+        let (key, org) = (app.id.to_string(), app.organization_id.to_string());
+        let name = app.name.as_str().to_owned();
+        with_write!(self, |conn| {
+            let updated = diesel::update(
+                applications::table
+                    .find(&key)
+                    .filter(applications::organization_id.eq(&org)),
+            )
+            .set(applications::name.eq(&name))
+            .execute(conn)
+            .await?;
+            not_found_if_none(updated)
+        })
+    }
+
+    async fn delete_application(
+        &self,
+        org: OrganizationId,
+        app: ApplicationId,
+    ) -> Result<(), StoreError> {
+        let (org, app) = (org.to_string(), app.to_string());
+        with_write!(self, |conn| {
+            conn.transaction::<_, Fail, _>(async |conn| {
+                let known: i64 = applications::table
+                    .find(&app)
+                    .filter(applications::organization_id.eq(&org))
+                    .count()
+                    .get_result(conn)
+                    .await?;
+                if known == 0 {
+                    return Err(Fail(StoreError::NotFound));
+                }
+                let versions = application_versions::table
+                    .filter(application_versions::application_id.eq(&app))
+                    .select(application_versions::id);
+                let revisions: i64 = deployment_revisions::table
+                    .filter(deployment_revisions::application_version_id.eq_any(versions))
+                    .count()
+                    .get_result(conn)
+                    .await?;
+                let deployed: i64 = deployments::table
+                    .filter(deployments::application_id.eq(&app))
+                    .count()
+                    .get_result(conn)
+                    .await?;
+                if revisions + deployed > 0 {
+                    return Err(Fail(StoreError::InUse("application".to_owned())));
+                }
+                // Versions go through ON DELETE CASCADE.
+                diesel::delete(applications::table.find(&app))
+                    .execute(conn)
+                    .await?;
+                Ok(())
+            })
+            .await
+        })
+    }
+
+    async fn update_version(
+        &self,
+        org: OrganizationId,
+        version: &ApplicationVersion,
+    ) -> Result<(), StoreError> {
+        let (org, key) = (org.to_string(), version.id.to_string());
+        let name = version.name.as_str().to_owned();
+        let archived_at = opt_micros(version.archived_at);
+        with_write!(self, |conn| {
+            let apps = applications::table
+                .filter(applications::organization_id.eq(&org))
+                .select(applications::id);
+            let updated = diesel::update(
+                application_versions::table
+                    .find(&key)
+                    .filter(application_versions::application_id.eq_any(apps)),
+            )
+            .set((
+                application_versions::name.eq(&name),
+                application_versions::archived_at.eq(archived_at),
+            ))
+            .execute(conn)
+            .await?;
+            not_found_if_none(updated)
+        })
+    }
+
+    async fn delete_version(
+        &self,
+        org: OrganizationId,
+        version: ApplicationVersionId,
+    ) -> Result<(), StoreError> {
+        let (org, key) = (org.to_string(), version.to_string());
+        with_write!(self, |conn| {
+            conn.transaction::<_, Fail, _>(async |conn| {
+                let apps = applications::table
+                    .filter(applications::organization_id.eq(&org))
+                    .select(applications::id);
+                let known: i64 = application_versions::table
+                    .find(&key)
+                    .filter(application_versions::application_id.eq_any(apps))
+                    .count()
+                    .get_result(conn)
+                    .await?;
+                if known == 0 {
+                    return Err(Fail(StoreError::NotFound));
+                }
+                let revisions: i64 = deployment_revisions::table
+                    .filter(deployment_revisions::application_version_id.eq(&key))
+                    .count()
+                    .get_result(conn)
+                    .await?;
+                if revisions > 0 {
+                    return Err(Fail(StoreError::InUse("application version".to_owned())));
+                }
+                diesel::delete(application_versions::table.find(&key))
+                    .execute(conn)
+                    .await?;
+                Ok(())
+            })
+            .await
         })
     }
 }

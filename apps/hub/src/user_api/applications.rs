@@ -1,11 +1,13 @@
-//! `/applications` (HS §3.4): vendor writers create, everyone in the
-//! organization reads (customers read-only).
+//! `/applications` (HS §3.4): vendor writers create, rename, archive
+//! versions in bulk and delete; everyone in the organization reads
+//! (customers read-only).
 
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use chrono::{DateTime, SubsecRound, Utc};
 use distr_domain::application::{Application, PlatformType};
-use distr_domain::ids::ApplicationId;
+use distr_domain::ids::{ApplicationId, ApplicationVersionId};
 use distr_domain::names::Name;
 use serde::Deserialize;
 
@@ -136,4 +138,167 @@ pub(super) async fn get_one(
         .await?;
     let versions = state.store.list_versions(app.id).await?;
     Ok(Json(ApplicationView::new(&app, &versions)))
+}
+
+/// Body of `PUT /applications/{id}`: the name; `type` only to be refused when it differs.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct UpdateApplication {
+    #[serde(default)]
+    name: String,
+    #[serde(default, rename = "type")]
+    app_type: Option<String>,
+}
+
+/// One entry of `PATCH`'s `versions`: a null or absent `archivedAt` unarchives.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct VersionArchive {
+    #[schema(value_type = uuid::Uuid)]
+    id: ApplicationVersionId,
+    #[serde(default)]
+    archived_at: Option<DateTime<Utc>>,
+}
+
+/// Body of `PATCH /applications/{id}`.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct PatchApplication {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    versions: Vec<VersionArchive>,
+}
+
+/// The application `raw` names in the caller's organization (404 otherwise).
+pub(super) async fn visible_application(
+    state: &AppState,
+    principal: &UserPrincipal,
+    raw: &str,
+) -> Result<Application, ApiError> {
+    let id: ApplicationId = parse_id(raw)?;
+    Ok(state
+        .store
+        .get_application(principal.organization_id, id)
+        .await?)
+}
+
+fn parse_name(raw: &str) -> Result<Name, ApiError> {
+    Name::parse("name", raw)
+        .map_err(|e| ApiError::validation("invalid application").with_field("/name", e.reason))
+}
+
+async fn view_of(state: &AppState, app: &Application) -> Result<ApplicationView, ApiError> {
+    let versions = state.store.list_versions(app.id).await?;
+    Ok(ApplicationView::new(app, &versions))
+}
+
+/// `PUT /applications/{id}`: rename; a different `type` is `immutable-field`.
+#[utoipa::path(
+    put,
+    operation_id = "updateApplication",
+    path = "/api/v1/applications/{id}",
+    tag = "applications",
+    summary = "Rename an application (the type is immutable)",
+    params(("id" = uuid::Uuid, Path, description = "The object id")),
+    request_body = UpdateApplication,
+    responses((status = 200, description = "The application", body = ApplicationView))
+)]
+pub(super) async fn update(
+    State(state): State<AppState>,
+    principal: UserPrincipal,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<UpdateApplication>,
+) -> Result<Json<ApplicationView>, ApiError> {
+    let mut app = visible_application(&state, &principal, &id).await?;
+    require_vendor_writer(&principal)?;
+    if body
+        .app_type
+        .as_deref()
+        .is_some_and(|t| t != app.app_type.as_str())
+    {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "immutable-field",
+            "the application type cannot change",
+        )
+        .with_field("/type", "immutable"));
+    }
+    app.name = parse_name(&body.name)?;
+    state.store.update_application(&app).await?;
+    Ok(Json(view_of(&state, &app).await?))
+}
+
+/// `PATCH /applications/{id}`: optional rename and bulk (un)archiving. Every
+/// listed version must belong to the application, or nothing changes.
+#[utoipa::path(
+    patch,
+    operation_id = "patchApplication",
+    path = "/api/v1/applications/{id}",
+    tag = "applications",
+    summary = "Rename an application and archive or unarchive versions in bulk",
+    params(("id" = uuid::Uuid, Path, description = "The object id")),
+    request_body = PatchApplication,
+    responses((status = 200, description = "The application", body = ApplicationView))
+)]
+pub(super) async fn patch(
+    State(state): State<AppState>,
+    principal: UserPrincipal,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<PatchApplication>,
+) -> Result<Json<ApplicationView>, ApiError> {
+    let mut app = visible_application(&state, &principal, &id).await?;
+    require_vendor_writer(&principal)?;
+    let name = body.name.as_deref().map(parse_name).transpose()?;
+    let mut versions = state.store.list_versions(app.id).await?;
+    let mut err = ApiError::validation("invalid version list");
+    let mut changed = Vec::with_capacity(body.versions.len());
+    for (i, entry) in body.versions.iter().enumerate() {
+        match versions.iter_mut().find(|v| v.id == entry.id) {
+            Some(version) => {
+                version.archived_at = entry.archived_at.map(|t| t.trunc_subsecs(6));
+                changed.push(version.clone());
+            }
+            None => err.push_field(
+                format!("/versions/{i}/id"),
+                "no such version of this application",
+            ),
+        }
+    }
+    if !err.errors.is_empty() {
+        return Err(err);
+    }
+    if let Some(name) = name {
+        app.name = name;
+        state.store.update_application(&app).await?;
+    }
+    for version in &changed {
+        state
+            .store
+            .update_version(principal.organization_id, version)
+            .await?;
+    }
+    Ok(Json(ApplicationView::new(&app, &versions)))
+}
+
+/// `DELETE /applications/{id}`: 409 `in-use` while any version is referenced.
+#[utoipa::path(
+    delete,
+    operation_id = "deleteApplication",
+    path = "/api/v1/applications/{id}",
+    tag = "applications",
+    summary = "Delete an application (409 in-use while any version is referenced)",
+    params(("id" = uuid::Uuid, Path, description = "The object id")),
+    responses((status = 204, description = "Deleted with its versions"))
+)]
+pub(super) async fn delete(
+    State(state): State<AppState>,
+    principal: UserPrincipal,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let app = visible_application(&state, &principal, &id).await?;
+    require_vendor_writer(&principal)?;
+    state
+        .store
+        .delete_application(principal.organization_id, app.id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -1,16 +1,18 @@
-//! `POST /secrets` (HS §2.3, §3.4): values encrypted with AES-256-GCM bound
-//! to organization id ‖ row id; customers always write their own scope.
+//! `/secrets` (HS §2.3, §3.4, §3.8): values encrypted with AES-256-GCM bound
+//! to organization id ‖ row id and never returned; customers always read and
+//! write their own scope. A changed value adds a `secret_changed` revision to
+//! every deployment of the scope whose current revision references the key.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use distr_domain::ids::{CustomerOrganizationId, SecretId, UserAccountId};
+use distr_domain::ids::{CustomerOrganizationId, OrganizationId, SecretId, UserAccountId};
 use distr_domain::secret::{Secret, SecretKey};
 use serde::{Deserialize, Serialize};
 
-use super::JsonBody;
 use super::views::ts;
+use super::{JsonBody, parse_id};
 use crate::agent_api::render::secret_aad;
 use crate::auth::UserPrincipal;
 use crate::problem::ApiError;
@@ -30,6 +32,21 @@ pub(super) struct CreateSecret {
     customer_organization_id: Option<CustomerOrganizationId>,
 }
 
+/// Body of `PUT /secrets/{id}`.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct UpdateSecret {
+    #[serde(default)]
+    value: Option<String>,
+}
+
+/// Query of `GET /secrets`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct ListQuery {
+    #[serde(default)]
+    customer_organization_id: Option<String>,
+}
+
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct SecretView {
@@ -43,6 +60,178 @@ pub(super) struct SecretView {
     updated_at: DateTime<Utc>,
     #[serde(skip_serializing_if = "Option::is_none")]
     updated_by_user_account_id: Option<UserAccountId>,
+}
+
+impl From<&Secret> for SecretView {
+    fn from(secret: &Secret) -> Self {
+        Self {
+            id: secret.id,
+            key: secret.key.as_str().to_owned(),
+            customer_organization_id: secret.customer_organization_id,
+            created_at: secret.created_at,
+            updated_at: secret.updated_at,
+            updated_by_user_account_id: secret.updated_by_user_account_id,
+        }
+    }
+}
+
+/// The value of a create or update body: required, at most 64 KiB.
+fn checked_value(value: Option<String>, err: &mut ApiError) -> String {
+    match value {
+        None => {
+            err.push_field("/value", "required");
+            String::new()
+        }
+        Some(value) if value.len() > MAX_VALUE_BYTES => {
+            err.push_field("/value", "at most 64 KiB");
+            String::new()
+        }
+        Some(value) => value,
+    }
+}
+
+/// Wakes the agents of every target in one secret scope: a key appeared,
+/// or a value changed and their deployments may render differently.
+async fn publish_scope(
+    state: &AppState,
+    org: OrganizationId,
+    scope: Option<CustomerOrganizationId>,
+) -> Result<(), ApiError> {
+    let targets = state.store.list_targets(org, scope).await?;
+    for target in targets
+        .iter()
+        .filter(|t| t.customer_organization_id == scope)
+    {
+        state.changes.publish(target.id).await;
+    }
+    Ok(())
+}
+
+/// The secret `raw` names if it is in the caller's scope (404 otherwise).
+async fn visible_secret(
+    state: &AppState,
+    principal: &UserPrincipal,
+    raw: &str,
+) -> Result<Secret, ApiError> {
+    let secret = state
+        .store
+        .get_secret(principal.organization_id, parse_id(raw)?)
+        .await?;
+    if principal.can_see(secret.customer_organization_id) {
+        Ok(secret)
+    } else {
+        Err(ApiError::not_found())
+    }
+}
+
+/// `GET /secrets[?customerOrganizationId=]`: keys and metadata of exactly one
+/// scope, vendor-level by default; customers always get their own.
+#[utoipa::path(
+    get,
+    operation_id = "listSecrets",
+    path = "/api/v1/secrets",
+    tag = "secrets",
+    summary = "List the secrets of one scope (keys and metadata, never values)",
+    params(("customerOrganizationId" = Option<uuid::Uuid>, Query, description = "A customer's scope instead of the vendor-level one (vendor callers)")),
+    responses((status = 200, description = "Secrets by key", body = Vec<SecretView>))
+)]
+pub(super) async fn list(
+    State(state): State<AppState>,
+    principal: UserPrincipal,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<Vec<SecretView>>, ApiError> {
+    let asked = query
+        .customer_organization_id
+        .as_deref()
+        .filter(|raw| !raw.is_empty())
+        .map(parse_id::<CustomerOrganizationId>)
+        .transpose()?;
+    let scope = match (principal.customer_organization_id, asked) {
+        (Some(own), Some(asked)) if asked != own => return Err(ApiError::not_found()),
+        (Some(own), _) => Some(own),
+        (None, Some(asked)) => {
+            state
+                .store
+                .get_customer(principal.organization_id, asked)
+                .await?;
+            Some(asked)
+        }
+        (None, None) => None,
+    };
+    let secrets = state
+        .store
+        .list_secrets(principal.organization_id, scope)
+        .await?;
+    Ok(Json(secrets.iter().map(SecretView::from).collect()))
+}
+
+/// `PUT /secrets/{id}` with `{value}`.
+#[utoipa::path(
+    put,
+    operation_id = "updateSecret",
+    path = "/api/v1/secrets/{id}",
+    tag = "secrets",
+    summary = "Change a secret's value (adds secret_changed revisions)",
+    params(("id" = uuid::Uuid, Path, description = "The object id")),
+    request_body = UpdateSecret,
+    responses((status = 200, description = "The secret; the value is never returned", body = SecretView))
+)]
+pub(super) async fn update(
+    State(state): State<AppState>,
+    principal: UserPrincipal,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<UpdateSecret>,
+) -> Result<Json<SecretView>, ApiError> {
+    let mut secret = visible_secret(&state, &principal, &id).await?;
+    principal.require_write()?;
+    let mut err = ApiError::validation("invalid secret");
+    let value = checked_value(body.value, &mut err);
+    if !err.errors.is_empty() {
+        return Err(err);
+    }
+    secret.value_ciphertext = state.cipher.encrypt(
+        value.as_bytes(),
+        &secret_aad(secret.organization_id, secret.id),
+    );
+    secret.updated_at = state.clock.now();
+    secret.updated_by_user_account_id = Some(principal.user_id);
+    let copies = state.store.change_secret_value(&secret).await?;
+    tracing::info!(
+        secret_id = %secret.id,
+        revisions = copies.len(),
+        "secret value changed"
+    );
+    publish_scope(
+        &state,
+        secret.organization_id,
+        secret.customer_organization_id,
+    )
+    .await?;
+    Ok(Json(SecretView::from(&secret)))
+}
+
+/// `DELETE /secrets/{id}`: 409 `in-use` while a current revision of its scope references the key.
+#[utoipa::path(
+    delete,
+    operation_id = "deleteSecret",
+    path = "/api/v1/secrets/{id}",
+    tag = "secrets",
+    summary = "Delete a secret (409 in-use while a current revision references it)",
+    params(("id" = uuid::Uuid, Path, description = "The object id")),
+    responses((status = 204, description = "Deleted"))
+)]
+pub(super) async fn delete(
+    State(state): State<AppState>,
+    principal: UserPrincipal,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let secret = visible_secret(&state, &principal, &id).await?;
+    principal.require_write()?;
+    state
+        .store
+        .delete_secret(principal.organization_id, secret.id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(
@@ -83,10 +272,7 @@ pub(super) async fn create(
     let key = SecretKey::parse(&body.key)
         .map_err(|e| err.push_field("/key", e.reason))
         .ok();
-    let value = body.value.unwrap_or_default();
-    if value.len() > MAX_VALUE_BYTES {
-        err.push_field("/value", "at most 64 KiB");
-    }
+    let value = checked_value(body.value, &mut err);
     let Some(key) = key.filter(|_| err.errors.is_empty()) else {
         return Err(err);
     };
@@ -106,25 +292,6 @@ pub(super) async fn create(
     };
     state.store.create_secret(&secret).await?;
     // A new key can make a failing deployment of this scope renderable.
-    let targets = state
-        .store
-        .list_targets(principal.organization_id, scope)
-        .await?;
-    for target in targets
-        .iter()
-        .filter(|t| t.customer_organization_id == scope)
-    {
-        state.changes.publish(target.id).await;
-    }
-    Ok((
-        StatusCode::CREATED,
-        Json(SecretView {
-            id,
-            key: secret.key.as_str().to_owned(),
-            customer_organization_id: scope,
-            created_at: now,
-            updated_at: now,
-            updated_by_user_account_id: Some(principal.user_id),
-        }),
-    ))
+    publish_scope(&state, principal.organization_id, scope).await?;
+    Ok((StatusCode::CREATED, Json(SecretView::from(&secret))))
 }

@@ -21,6 +21,7 @@ struct Objects {
     target: String,
     deployment: String,
     version: String,
+    secret: String,
     token: String,
     customer: String,
     agent_version: String,
@@ -62,6 +63,8 @@ const fn manage_member(ok: u16) -> [u16; 8] {
 const fn vendor_write(ok: u16) -> [u16; 8] {
     [ok, ok, 403, 403, 403, 403, 404, 401]
 }
+/// A vendor-only delete of an object that is still in use (409 for writers).
+const IN_USE: [u16; 8] = vendor_write(409);
 
 fn rows() -> Vec<Row> {
     use Method as M;
@@ -180,6 +183,71 @@ fn rows() -> Vec<Row> {
             vendor_write(201),
         ),
         r(
+            M::PUT,
+            "/applications/{app}",
+            |o| Some(json!({"name": format!("app2-{}", o.unique)})),
+            vendor_write(200),
+        ),
+        r(
+            M::PATCH,
+            "/applications/{app}",
+            |o| Some(json!({"versions": [{"id": o.version, "archivedAt": null}]})),
+            vendor_write(200),
+        ),
+        // The fixture's deployment uses the application and its version.
+        r(M::DELETE, "/applications/{app}", none, IN_USE),
+        r(M::GET, "/applications/{app}/versions/{version}", none, READ),
+        r(
+            M::PUT,
+            "/applications/{app}/versions/{version}",
+            |_| Some(json!({"name": "1.0.1"})),
+            vendor_write(200),
+        ),
+        r(
+            M::DELETE,
+            "/applications/{app}/versions/{version}",
+            none,
+            IN_USE,
+        ),
+        r(
+            M::GET,
+            "/applications/{app}/versions/{version}/compose-file",
+            none,
+            READ,
+        ),
+        r(
+            M::GET,
+            "/applications/{app}/versions/{version}/values-file",
+            none,
+            READ,
+        ),
+        r(
+            M::GET,
+            "/applications/{app}/versions/{version}/template-file",
+            none,
+            READ,
+        ),
+        r(
+            M::GET,
+            "/customer-organizations",
+            none,
+            [200, 200, 200, 403, 403, 403, 200, 401],
+        ),
+        r(M::GET, "/customer-organizations/{customer}", none, READ),
+        r(
+            M::PUT,
+            "/customer-organizations/{customer}",
+            |o| Some(json!({"name": format!("c2-{}", o.unique)})),
+            vendor_write(200),
+        ),
+        // Customer A owns the fixture's target.
+        r(
+            M::DELETE,
+            "/customer-organizations/{customer}",
+            none,
+            IN_USE,
+        ),
+        r(
             M::POST,
             "/customer-organizations",
             |o| Some(json!({"name": format!("c-{}", o.unique)})),
@@ -191,6 +259,14 @@ fn rows() -> Vec<Row> {
             |o| Some(json!({"key": format!("K_{}", o.unique), "value": "v"})),
             [201, 201, 403, 201, 201, 403, 201, 401],
         ),
+        r(M::GET, "/secrets", none, READ_LIST),
+        r(
+            M::PUT,
+            "/secrets/{secret}",
+            |_| Some(json!({"value": "changed"})),
+            write_in_scope(200),
+        ),
+        r(M::DELETE, "/secrets/{secret}", none, write_in_scope(204)),
         r(M::GET, "/deployment-targets", none, READ_LIST),
         r(
             M::POST,
@@ -319,6 +395,13 @@ async fn objects(app: &TestApp, org: &Org, n: usize) -> Objects {
             json!({"deploymentTargetId": target, "applicationVersionId": version}),
         )
         .await);
+    let secret = ok(app
+        .post(
+            "/api/v1/secrets",
+            admin,
+            json!({"key": format!("K_{unique}"), "value": "v", "customerOrganizationId": org.customer}),
+        )
+        .await);
     let token = ok(app
         .post(
             "/api/v1/settings/tokens",
@@ -342,6 +425,7 @@ async fn objects(app: &TestApp, org: &Org, n: usize) -> Objects {
         target,
         deployment,
         version,
+        secret,
         token,
         customer: org.customer.to_string(),
         agent_version,
@@ -355,6 +439,8 @@ fn fill(path: &str, o: &Objects) -> String {
     path.replace("{app}", &o.app)
         .replace("{target}", &o.target)
         .replace("{deployment}", &o.deployment)
+        .replace("{version}", &o.version)
+        .replace("{secret}", &o.secret)
         .replace("{token}", &o.token)
         .replace("{customer}", &o.customer)
         .replace("{member}", &o.member)
@@ -446,7 +532,17 @@ fn the_matrix_covers_every_user_route() {
             )
         })
         .collect();
-    let routed = super::openapi::routed_operations();
+    // Path parameters are compared by position, whatever their names.
+    let routed: std::collections::BTreeSet<(String, String)> = super::openapi::routed_operations()
+        .into_iter()
+        .map(|(method, path)| {
+            let template: Vec<&str> = path
+                .split('/')
+                .map(|s| if s.starts_with('{') { "{id}" } else { s })
+                .collect();
+            (method, template.join("/"))
+        })
+        .collect();
     let missing: Vec<_> = routed.difference(&rows).collect();
     assert!(
         missing.is_empty(),
