@@ -215,6 +215,7 @@ macro_rules! store_contract_tests {
             settings::put_setting_if_absent_keeps_first_value,
             settings::concurrent_put_setting_if_absent_agree,
             settings::get_unknown_setting_is_none,
+            settings::replace_setting_overwrites_and_inserts,
             settings::ping_succeeds_on_healthy_store,
         );
     };

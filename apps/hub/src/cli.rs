@@ -5,11 +5,14 @@
 mod admin;
 mod args;
 mod cleanup;
+mod rekey;
 mod user;
 
 pub use args::{
-    AdminCommand, AgentVersionCommand, CleanupArgs, Cli, Command, ResetLinkArgs, UserCommand,
+    AdminCommand, AgentVersionCommand, CleanupArgs, Cli, Command, ResetLinkArgs, SecretsCommand,
+    UserCommand,
 };
+pub use rekey::{RekeyReport, rekey_store};
 pub use user::{ResetLink, reset_link};
 
 use std::process::ExitCode;
@@ -124,6 +127,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::User(UserCommand::ResetLink(args)) => {
             let loaded = load_config()?;
             runtime()?.block_on(user::reset_link_command(loaded, args))
+        }
+        Command::Secrets(SecretsCommand::Rekey) => {
+            let loaded = load_config()?;
+            runtime()?.block_on(rekey::run(&loaded))
         }
         Command::AgentVersion(AgentVersionCommand::Add(args)) => {
             let loaded = load_config()?;

@@ -15,6 +15,7 @@ mod api {
     pub mod infra;
     pub mod matrix;
     pub mod openapi;
+    pub mod rekey;
     pub mod secrets;
     pub mod settings;
     pub mod statement_count;

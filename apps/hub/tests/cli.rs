@@ -448,3 +448,32 @@ fn user_reset_link_prints_a_reset_url_and_exits_with_hs_codes() {
     let missing = run(dir.path(), &["user", "reset-link"], &env);
     assert_eq!(missing.status.code(), Some(2));
 }
+
+// HS §5.2 `secrets rekey`: on an empty database it re-encrypts nothing, prints
+// JSON and exits 0; afterwards `serve`'s key check accepts the key.
+#[test]
+fn secrets_rekey_prints_a_json_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = "CQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQk=";
+    let out = run(
+        dir.path(),
+        &["secrets", "rekey"],
+        &[("SECRETS_ENCRYPTION_KEY", key), ("LOG_FORMAT", "text")],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report,
+        serde_json::json!({"secrets": 0, "lastGoodPayloads": 0, "alreadyCurrent": 0})
+    );
+    let bad = run(
+        dir.path(),
+        &["secrets", "rekey"],
+        &[("SECRETS_ENCRYPTION_KEYS_PREVIOUS", "not-base64")],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+}

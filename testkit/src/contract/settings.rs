@@ -53,3 +53,19 @@ pub async fn get_unknown_setting_is_none(store: &dyn Store) {
 pub async fn ping_succeeds_on_healthy_store(store: &dyn Store) {
     store.ping().await.unwrap();
 }
+
+/// `replace_setting` inserts a missing key and overwrites an existing one.
+pub async fn replace_setting_overwrites_and_inserts(store: &dyn Store) {
+    let key = format!("replace-{}", crate::builders::unique_suffix());
+    store.replace_setting(&key, b"one").await.unwrap();
+    assert_eq!(
+        store.get_setting(&key).await.unwrap(),
+        Some(b"one".to_vec())
+    );
+    store.put_setting_if_absent(&key, b"ignored").await.unwrap();
+    store.replace_setting(&key, b"two").await.unwrap();
+    assert_eq!(
+        store.get_setting(&key).await.unwrap(),
+        Some(b"two".to_vec())
+    );
+}

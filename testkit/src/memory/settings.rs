@@ -18,4 +18,11 @@ impl SettingsStore for MemoryStore {
                 .clone())
         })
     }
+
+    async fn replace_setting(&self, key: &str, value: &[u8]) -> Result<(), StoreError> {
+        self.write(|s| {
+            s.settings.insert(key.to_owned(), value.to_vec());
+            Ok(())
+        })
+    }
 }

@@ -35,4 +35,17 @@ impl SettingsStore for SqlStore {
                 .await?)
         })
     }
+
+    async fn replace_setting(&self, key: &str, value: &[u8]) -> Result<(), StoreError> {
+        with_write!(self, |conn| {
+            diesel::insert_into(hub_settings::table)
+                .values((hub_settings::key.eq(key), hub_settings::value.eq(value)))
+                .on_conflict(hub_settings::key)
+                .do_update()
+                .set(hub_settings::value.eq(value))
+                .execute(conn)
+                .await?;
+            Ok(())
+        })
+    }
 }

@@ -43,12 +43,23 @@ pub enum Command {
     AgentVersion(AgentVersionCommand),
     /// Run retention once (for cron or a Kubernetes CronJob).
     Cleanup(CleanupArgs),
+    /// Secret values at rest.
+    #[command(subcommand)]
+    Secrets(SecretsCommand),
     /// Print 32 random bytes as base64 (a `SECRETS_ENCRYPTION_KEY` or `JWT_SECRET`).
     GenKey,
     /// Print the build version, commit and shipped agent version.
     Version,
     /// Print the OpenAPI 3.1 document of the user API.
     Openapi,
+}
+
+/// `secrets` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum SecretsCommand {
+    /// Re-encrypt secrets and last-good payloads with the current key,
+    /// decrypting with `SECRETS_ENCRYPTION_KEYS_PREVIOUS` (HS §5.2).
+    Rekey,
 }
 
 /// `admin` subcommands.

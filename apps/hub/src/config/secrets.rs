@@ -151,18 +151,7 @@ pub async fn resolve(
     store: &dyn Store,
 ) -> Result<ResolvedSecrets, SecretsError> {
     let jwt_secret = resolve_jwt_secret(settings, store).await?;
-    let key = match settings.encryption_key {
-        Some(key) => key,
-        None => {
-            let dir = config
-                .sqlite_path()
-                .and_then(|p| p.parent().map(Path::to_path_buf))
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or_else(|| PathBuf::from("."));
-            key_file(&dir.join(KEY_FILE_NAME))?
-        }
-    };
-    let cipher = Aes256GcmCipher::new(key);
+    let cipher = Aes256GcmCipher::new(encryption_key(settings, config)?);
     let check = cipher.key_check_value();
     let stored = store
         .put_setting_if_absent(KEY_CHECK_SETTING, &check)
@@ -174,6 +163,28 @@ pub async fn resolve(
         jwt_secret,
         cipher: Arc::new(cipher),
     })
+}
+
+/// The current encryption key: configured, or (SQLite) the generated key file
+/// beside the database, created on first use.
+///
+/// # Errors
+/// `SecretsError::KeyFile` when the key file cannot be read or written.
+pub fn encryption_key(
+    settings: &SecretSettings,
+    config: &HubConfig,
+) -> Result<[u8; 32], SecretsError> {
+    match settings.encryption_key {
+        Some(key) => Ok(key),
+        None => {
+            let dir = config
+                .sqlite_path()
+                .and_then(|p| p.parent().map(Path::to_path_buf))
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or_else(|| PathBuf::from("."));
+            key_file(&dir.join(KEY_FILE_NAME))
+        }
+    }
 }
 
 /// Reads the generated key, creating it (mode 0600) on first start.

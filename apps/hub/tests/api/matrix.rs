@@ -399,7 +399,7 @@ async fn objects(app: &TestApp, org: &Org, n: usize) -> Objects {
         .post(
             "/api/v1/secrets",
             admin,
-            json!({"key": format!("K_{unique}"), "value": "v", "customerOrganizationId": org.customer}),
+            json!({"key": format!("F_{unique}"), "value": "v", "customerOrganizationId": org.customer}),
         )
         .await);
     let token = ok(app
