@@ -8,6 +8,9 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "cli/secrecy.rs"]
+mod secrecy;
+
 const BIN: &str = env!("CARGO_BIN_EXE_distr-hub");
 
 fn hub(dir: &Path) -> Command {
