@@ -28,7 +28,7 @@ if [ ! -x "$venv/bin/schemathesis" ]; then
 fi
 
 cargo build --quiet -p distr-hub --bin distr-hub
-bin="$root/target/debug/distr-hub"
+bin="${CARGO_TARGET_DIR:-$root/target}/debug/distr-hub"
 
 work=$(mktemp -d)
 hub_pid=""
@@ -86,7 +86,7 @@ api POST /secrets "$admin_pat" '{"key":"DB_PASSWORD","value":"s3cret"}' >/dev/nu
 # A customer admin and their PAT, through the invite flow (HS §3.4).
 customer_pat=""
 document=$(api GET /openapi.json "$admin_pat")
-if printf '%s' "$document" | grep -q '"/api/v1/user-accounts"'; then
+if grep -q '"/api/v1/user-accounts"' <<<"$document"; then
     invite=$(api POST /user-accounts "$admin_pat" \
         "{\"email\":\"customer@example.com\",\"name\":\"Customer Admin\",\"userRole\":\"admin\",\"customerOrganizationId\":\"$customer_id\"}")
     invite_token=$(printf '%s' "$invite" | field '["inviteUrl"].split("token=")[1].split("&")[0]')
