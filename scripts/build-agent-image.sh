@@ -25,23 +25,9 @@ REPOSITORY="${AGENT_IMAGE_REPOSITORY:-distr-test/docker-agent}"
 VERSION_NAME="${AGENT_VERSION_NAME:-$TAG}"
 WORKSPACE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ENTRYPOINT_SCRIPT="$WORKSPACE/images/docker-agent/docker-entrypoint.sh"
+# shellcheck source=lib/rootfs.sh
+. "$WORKSPACE/scripts/lib/rootfs.sh"
 
-as_root() {
-    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
-}
-
-is_static() {
-    # `ldd` fails on static executables.
-    [ -x "$1" ] && ! ldd "$1" >/dev/null 2>&1
-}
-
-busybox_path() {
-    local candidate
-    for candidate in /bin/busybox /usr/bin/busybox; do
-        if is_static "$candidate"; then printf '%s\n' "$candidate"; return 0; fi
-    done
-    return 1
-}
 
 compose_plugin_path() {
     local dir
@@ -57,32 +43,17 @@ docker_cli="$(command -v docker)"
 is_static "$docker_cli" || fail "$docker_cli is dynamically linked; a static docker CLI is needed"
 compose_plugin="$(compose_plugin_path)" || fail "no docker-compose CLI plugin found (run scripts/setup-test-env.sh)"
 is_static "$compose_plugin" || fail "$compose_plugin is dynamically linked"
-[ -r /etc/ssl/certs/ca-certificates.crt ] || fail "no CA bundle at /etc/ssl/certs/ca-certificates.crt"
+busybox="$(static_busybox)"
+agent="$(agent_binary distr-docker-agent)"
 
-if ! busybox="$(busybox_path)"; then
-    log "installing busybox-static"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends busybox-static >&2
-    busybox="$(busybox_path)" || fail "no static busybox after installing busybox-static"
-fi
 
-agent="${AGENT_BINARY:-}"
-if [ -z "$agent" ]; then
-    log "cargo build -p distr-docker-agent"
-    (cd "$WORKSPACE" && cargo build -q -p distr-docker-agent >&2)
-    agent="${CARGO_TARGET_DIR:-$WORKSPACE/target}/debug/distr-docker-agent"
-fi
-[ -x "$agent" ] || fail "agent binary $agent not found"
 
 rootfs="$(mktemp -d)"
 trap 'rm -rf "$rootfs"' EXIT
 mkdir -p "$rootfs"/{bin,etc/ssl/certs,tmp,root,scratch,usr/local/bin,usr/local/libexec/docker/cli-plugins}
 chmod 1777 "$rootfs/tmp"
 
-cp "$busybox" "$rootfs/bin/busybox"
-for applet in $("$busybox" --list); do
-    [ -e "$rootfs/bin/$applet" ] || ln -s busybox "$rootfs/bin/$applet"
-done
+install_busybox "$busybox" "$rootfs"
 
 cp "$docker_cli" "$rootfs/usr/local/bin/docker"
 cp "$compose_plugin" "$rootfs/usr/local/libexec/docker/cli-plugins/docker-compose"
@@ -92,15 +63,9 @@ cp "$compose_plugin" "$rootfs/usr/local/libexec/docker/cli-plugins/docker-compos
 mkdir -p "$rootfs/root/.docker/cli-plugins"
 ln "$rootfs/usr/local/libexec/docker/cli-plugins/docker-compose" "$rootfs/root/.docker/cli-plugins/docker-compose"
 
-cp "$agent" "$rootfs/usr/local/bin/distr-docker-agent"
-# The agent links glibc dynamically: copy every library ldd names, and the
-# loader, to the same paths.
-ldd "$agent" | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^\//) print $i }' | sort -u | while read -r lib; do
-    mkdir -p "$rootfs$(dirname "$lib")"
-    cp -L "$lib" "$rootfs$lib"
-done
-
-cp -L /etc/ssl/certs/ca-certificates.crt "$rootfs/etc/ssl/certs/ca-certificates.crt"
+# The agent links glibc dynamically.
+copy_with_libraries "$agent" "$rootfs" /usr/local/bin/distr-docker-agent
+copy_ca_bundle "$rootfs"
 install -m 0755 "$ENTRYPOINT_SCRIPT" "$rootfs/usr/local/bin/docker-entrypoint.sh"
 printf 'root:x:0:0:root:/root:/bin/sh\n' >"$rootfs/etc/passwd"
 printf 'root:x:0:\n' >"$rootfs/etc/group"

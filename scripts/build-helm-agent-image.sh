@@ -29,66 +29,31 @@ REPOSITORY="${AGENT_IMAGE_REPOSITORY:-distr-test/kubernetes-agent}"
 VERSION_NAME="${AGENT_VERSION_NAME:-$TAG}"
 WORKSPACE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 AGENT_UID=65532
+# shellcheck source=lib/rootfs.sh
+. "$WORKSPACE/scripts/lib/rootfs.sh"
 
-as_root() {
-    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
-}
-
-is_static() {
-    # `ldd` fails on static executables.
-    [ -x "$1" ] && ! ldd "$1" >/dev/null 2>&1
-}
-
-busybox_path() {
-    local candidate
-    for candidate in /bin/busybox /usr/bin/busybox; do
-        if is_static "$candidate"; then printf '%s\n' "$candidate"; return 0; fi
-    done
-    return 1
-}
 
 command -v docker >/dev/null 2>&1 || fail "the docker CLI is not installed"
 helm="${HELM_BINARY:-$(command -v helm || true)}"
 [ -n "$helm" ] || fail "no helm on PATH (run scripts/setup-test-env.sh)"
 is_static "$helm" || fail "$helm is dynamically linked; a static helm is needed"
 "$helm" version --short | grep -q '^v3\.' || fail "$helm is not Helm 3"
-[ -r /etc/ssl/certs/ca-certificates.crt ] || fail "no CA bundle at /etc/ssl/certs/ca-certificates.crt"
+busybox="$(static_busybox)"
+agent="$(agent_binary distr-helm-agent)"
 
-if ! busybox="$(busybox_path)"; then
-    log "installing busybox-static"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends busybox-static >&2
-    busybox="$(busybox_path)" || fail "no static busybox after installing busybox-static"
-fi
 
-agent="${AGENT_BINARY:-}"
-if [ -z "$agent" ]; then
-    log "cargo build -p distr-helm-agent"
-    (cd "$WORKSPACE" && cargo build -q -p distr-helm-agent >&2)
-    agent="${CARGO_TARGET_DIR:-$WORKSPACE/target}/debug/distr-helm-agent"
-fi
-[ -x "$agent" ] || fail "agent binary $agent not found"
 
 rootfs="$(mktemp -d)"
 trap 'rm -rf "$rootfs"' EXIT
 mkdir -p "$rootfs"/{bin,etc/ssl/certs,tmp,home/distr,scratch,usr/local/bin}
 chmod 1777 "$rootfs/tmp"
 
-cp "$busybox" "$rootfs/bin/busybox"
-for applet in $("$busybox" --list); do
-    [ -e "$rootfs/bin/$applet" ] || ln -s busybox "$rootfs/bin/$applet"
-done
+install_busybox "$busybox" "$rootfs"
 
 cp "$helm" "$rootfs/usr/local/bin/helm"
-cp "$agent" "$rootfs/usr/local/bin/distr-helm-agent"
-# The agent links glibc dynamically: copy every library ldd names, and the
-# loader, to the same paths.
-ldd "$agent" | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^\//) print $i }' | sort -u | while read -r lib; do
-    mkdir -p "$rootfs$(dirname "$lib")"
-    cp -L "$lib" "$rootfs$lib"
-done
-
-cp -L /etc/ssl/certs/ca-certificates.crt "$rootfs/etc/ssl/certs/ca-certificates.crt"
+# The agent links glibc dynamically.
+copy_with_libraries "$agent" "$rootfs" /usr/local/bin/distr-helm-agent
+copy_ca_bundle "$rootfs"
 printf 'root:x:0:0:root:/root:/bin/sh\ndistr:x:%s:%s:distr:/home/distr:/bin/sh\n' "$AGENT_UID" "$AGENT_UID" >"$rootfs/etc/passwd"
 printf 'root:x:0:\ndistr:x:%s:\n' "$AGENT_UID" >"$rootfs/etc/group"
 printf 'hosts: files dns\n' >"$rootfs/etc/nsswitch.conf"

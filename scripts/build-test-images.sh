@@ -14,9 +14,8 @@ APPLETS=(sh sleep httpd true cat env wget echo ls mkdir rm printf test)
 log() { printf '[build-test-images] %s\n' "$*" >&2; }
 fail() { printf '[build-test-images] ERROR: %s\n' "$*" >&2; exit 1; }
 
-as_root() {
-    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
-}
+# shellcheck source=lib/rootfs.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/rootfs.sh"
 
 command -v docker >/dev/null 2>&1 || fail "the docker CLI is not installed"
 
@@ -28,31 +27,12 @@ if docker image inspect "$IMAGE" >/dev/null 2>&1; then
     exit 0
 fi
 
-busybox_path() {
-    for candidate in /bin/busybox /usr/bin/busybox; do
-        # Only a static busybox runs inside an image without libc.
-        if [ -x "$candidate" ] && ! ldd "$candidate" >/dev/null 2>&1; then
-            printf '%s\n' "$candidate"
-            return 0
-        fi
-    done
-    return 1
-}
-
-if ! busybox="$(busybox_path)"; then
-    log "installing busybox-static"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends busybox-static >&2
-    busybox="$(busybox_path)" || fail "no static busybox after installing busybox-static"
-fi
+busybox="$(static_busybox)"
 
 rootfs="$(mktemp -d)"
 trap 'rm -rf "$rootfs"' EXIT
 mkdir -p "$rootfs/bin" "$rootfs/tmp" "$rootfs/etc" "$rootfs/var/www"
-cp "$busybox" "$rootfs/bin/busybox"
-for applet in "${APPLETS[@]}"; do
-    ln -s busybox "$rootfs/bin/$applet"
-done
+install_busybox "$busybox" "$rootfs" "${APPLETS[@]}"
 chmod 1777 "$rootfs/tmp"
 printf 'root:x:0:0:root:/:/bin/sh\n' >"$rootfs/etc/passwd"
 printf 'root:x:0:\n' >"$rootfs/etc/group"

@@ -40,6 +40,26 @@ impl HubClientConfig {
     /// The per-request timeout AP §6.2 recommends.
     pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
+    /// The settings an agent derives from its environment (AP §6.1), with
+    /// the recommended timeouts and `user_agent_version` as its release name.
+    #[must_use]
+    pub fn for_agent(env: &distr_domain::agent::AgentEnv, user_agent_version: String) -> Self {
+        Self {
+            target_id: env.target_id.clone(),
+            target_secret: env.target_secret.clone(),
+            login_endpoint: env.login_endpoint.clone(),
+            manifest_endpoint: env.manifest_endpoint.clone(),
+            resources_endpoint: env.resources_endpoint.clone(),
+            status_endpoint: env.status_endpoint.clone(),
+            metrics_endpoint: env.metrics_endpoint.clone(),
+            logs_endpoint: env.logs_endpoint.clone(),
+            agent_logs_endpoint: env.agent_logs_endpoint.clone(),
+            user_agent_version,
+            connect_timeout: Self::DEFAULT_CONNECT_TIMEOUT,
+            request_timeout: Self::DEFAULT_REQUEST_TIMEOUT,
+        }
+    }
+
     /// The exact `User-Agent` value (AP §6.2: nothing appended).
     #[must_use]
     pub fn user_agent(&self) -> String {
@@ -90,5 +110,60 @@ mod tests {
         assert!(!text.contains("hunter2"), "{text}");
         assert!(text.contains("\"id\""), "{text}");
         assert_eq!(config.user_agent(), "DistrAgentClient/1.2.3");
+    }
+}
+
+#[cfg(test)]
+mod for_agent_tests {
+    use super::*;
+
+    #[test]
+    fn an_agent_environment_becomes_the_client_settings() {
+        let vars = [
+            ("DISTR_TARGET_ID", "target-1"),
+            ("DISTR_TARGET_SECRET", "s3cret"),
+            ("DISTR_LOGIN_ENDPOINT", "https://hub/api/v1/agent/login"),
+            (
+                "DISTR_MANIFEST_ENDPOINT",
+                "https://hub/api/v1/agent/manifest",
+            ),
+            (
+                "DISTR_RESOURCE_ENDPOINT",
+                "https://hub/api/v1/agent/resources",
+            ),
+            ("DISTR_STATUS_ENDPOINT", "https://hub/api/v1/agent/status"),
+            ("DISTR_METRICS_ENDPOINT", "https://hub/api/v1/agent/metrics"),
+            ("DISTR_LOGS_ENDPOINT", "https://hub/api/v1/agent/logs"),
+            (
+                "DISTR_AGENT_LOGS_ENDPOINT",
+                "https://hub/api/v1/agent/agent-logs",
+            ),
+            ("DISTR_INTERVAL", "5s"),
+            ("DISTR_AGENT_VERSION_ID", "v1"),
+            ("DISTR_REGISTRY_HOST", "registry.example"),
+        ];
+        let get = |key: &str| {
+            vars.iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| (*v).to_owned())
+        };
+        let env = distr_domain::agent::parse_agent_env(&get).expect("a complete environment");
+        let config = HubClientConfig::for_agent(&env, "2.7.1".to_owned());
+        assert_eq!(config.target_id, "target-1");
+        assert_eq!(config.target_secret, "s3cret");
+        assert_eq!(
+            config.resources_endpoint,
+            "https://hub/api/v1/agent/resources"
+        );
+        assert_eq!(
+            config.agent_logs_endpoint,
+            "https://hub/api/v1/agent/agent-logs"
+        );
+        assert_eq!(config.logs_endpoint, "https://hub/api/v1/agent/logs");
+        assert_eq!(config.user_agent(), "DistrAgentClient/2.7.1");
+        assert_eq!(
+            config.request_timeout,
+            HubClientConfig::DEFAULT_REQUEST_TIMEOUT
+        );
     }
 }

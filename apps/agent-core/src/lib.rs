@@ -9,6 +9,7 @@
 mod desired_state;
 mod log_shipper;
 mod metrics_task;
+mod process;
 mod progress;
 mod self_logs;
 mod swappable_hub;
@@ -19,6 +20,10 @@ mod timings;
 pub use desired_state::{DesiredStateSource, FetchError};
 pub use log_shipper::{LogShipper, LogSource, LogSubject};
 pub use metrics_task::MetricsTask;
+pub use process::{
+    SystemClock, VERSION_NAME_VAR, init_logging, release_name, release_name_from_env,
+    run_on_runtime, shutdown_signal,
+};
 pub use progress::ProgressReporter;
 pub use self_logs::{
     SELF_LOG_BATCH, SELF_LOG_CAP, SelfLogBuffer, SelfLogLayer, SelfLogShipper, self_log_pipeline,

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use distr_agent_core::AgentTimings;
+use distr_agent_core::{AgentTimings, SystemClock};
 use distr_domain::agent::parse_agent_env;
 use distr_helm_agent::{HelmAdapters, run};
 use distr_testkit::agent_fakes::{FakeHelm, FakeKube, FakeMetrics};
@@ -180,20 +180,10 @@ async fn agent_loop(
     ];
     let env = parse_agent_env(&|key| vars.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone()))
         .expect("agent environment");
-    let hub = distr_hub_client::HubClient::new(distr_hub_client::HubClientConfig {
-        target_id: env.target_id.clone(),
-        target_secret: env.target_secret.clone(),
-        login_endpoint: env.login_endpoint.clone(),
-        manifest_endpoint: env.manifest_endpoint.clone(),
-        resources_endpoint: env.resources_endpoint.clone(),
-        status_endpoint: env.status_endpoint.clone(),
-        metrics_endpoint: env.metrics_endpoint.clone(),
-        logs_endpoint: env.logs_endpoint.clone(),
-        agent_logs_endpoint: env.agent_logs_endpoint.clone(),
-        user_agent_version: "9.0.1".to_owned(),
-        connect_timeout: distr_hub_client::HubClientConfig::DEFAULT_CONNECT_TIMEOUT,
-        request_timeout: distr_hub_client::HubClientConfig::DEFAULT_REQUEST_TIMEOUT,
-    })
+    let hub = distr_hub_client::HubClient::new(distr_hub_client::HubClientConfig::for_agent(
+        &env,
+        "9.0.1".to_owned(),
+    ))
     .expect("hub client");
     let adapters = HelmAdapters {
         hub: Arc::new(hub),
@@ -215,13 +205,4 @@ async fn agent_loop(
         ..AgentTimings::new(env.interval)
     };
     run(env, adapters, timings, None, shutdown).await;
-}
-
-#[derive(Debug)]
-struct SystemClock;
-
-impl distr_ports::Clock for SystemClock {
-    fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        chrono::Utc::now()
-    }
 }
