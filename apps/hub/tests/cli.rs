@@ -1,86 +1,37 @@
 //! The real `distr-hub` binary: startup time, the SQLite lock, exit codes and
-//! `admin create`. Every process starts in an empty directory with an empty
-//! environment.
+//! `admin create` here; shutdown, start-up checks, secrecy, and several
+//! replicas on one PostgreSQL in `cli/`. Every process starts in an empty
+//! directory with an empty environment (`cli/process.rs`).
 
-use std::io::{Read as _, Write as _};
-use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "cli/api.rs"]
+mod api;
+#[path = "cli/postgres.rs"]
+mod postgres;
+#[path = "cli/process.rs"]
+mod process;
+#[path = "cli/replicas.rs"]
+mod replicas;
+#[path = "cli/retention.rs"]
+mod retention;
 #[path = "cli/secrecy.rs"]
 mod secrecy;
+#[path = "cli/shutdown.rs"]
+mod shutdown;
+#[path = "cli/startup.rs"]
+mod startup;
 
-const BIN: &str = env!("CARGO_BIN_EXE_distr-hub");
-
-fn hub(dir: &Path) -> Command {
-    let mut command = Command::new(BIN);
-    command.env_clear().current_dir(dir).stdin(Stdio::null());
-    command
-}
-
-fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    hub(dir)
-        .args(args)
-        .envs(env.iter().copied())
-        .output()
-        .unwrap()
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// The status code of `GET path`, or `None` while nothing listens.
-fn get_status(port: u16, path: &str) -> Option<u16> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-    )
-    .ok()?;
-    let mut text = String::new();
-    stream.read_to_string(&mut text).ok()?;
-    text.split_whitespace().nth(1)?.parse().ok()
-}
-
-fn spawn_serve(dir: &Path, port: u16) -> Child {
-    hub(dir)
-        .arg("serve")
-        .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
-}
-
-fn terminate(child: &Child) {
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-}
+use process::{Serve, free_port, run};
 
 #[test]
 fn serve_is_ready_within_three_seconds_and_a_second_serve_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
     let started = Instant::now();
-    let mut child = spawn_serve(dir.path(), port);
-    while get_status(port, "/ready") != Some(200) {
-        assert!(
-            started.elapsed() < Duration::from_secs(3),
-            "not ready within 3 s"
-        );
-        assert!(child.try_wait().unwrap().is_none(), "serve exited early");
-        std::thread::sleep(Duration::from_millis(25));
-    }
+    let mut serve = Serve::start(dir.path(), &[]);
+    serve.wait_ready(Duration::from_secs(3));
+    assert!(started.elapsed() < Duration::from_secs(3));
     assert!(dir.path().join("distr.db").exists());
     let key = dir.path().join("distr-secrets.key");
     #[cfg(unix)]
@@ -123,10 +74,8 @@ fn serve_is_ready_within_three_seconds_and_a_second_serve_is_refused() {
         String::from_utf8_lossy(&admin.stderr)
     );
 
-    terminate(&child);
-    let output = child.wait_with_output().unwrap();
-    assert_eq!(output.status.code(), Some(0));
-    let logs = String::from_utf8_lossy(&output.stderr);
+    serve.stop();
+    let logs = serve.logs();
     assert!(
         logs.contains("admin create --org-name"),
         "first-run hint is logged"
@@ -135,46 +84,6 @@ fn serve_is_ready_within_three_seconds_and_a_second_serve_is_refused() {
         logs.contains(r#""route":"/ready""#),
         "access lines carry the route template"
     );
-}
-
-fn wait_ready(port: u16, child: &mut Child) {
-    let started = Instant::now();
-    while get_status(port, "/ready") != Some(200) {
-        assert!(started.elapsed() < Duration::from_secs(10), "not ready");
-        assert!(child.try_wait().unwrap().is_none(), "serve exited early");
-        std::thread::sleep(Duration::from_millis(25));
-    }
-}
-
-#[test]
-fn shutdown_turns_ready_to_503_during_the_delay_and_a_second_signal_exits_130() {
-    let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let mut child = hub(dir.path())
-        .arg("serve")
-        .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
-        .env("SHUTDOWN_DELAY", "5s")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    wait_ready(port, &mut child);
-    terminate(&child);
-    let started = Instant::now();
-    while get_status(port, "/ready") != Some(503) {
-        assert!(
-            started.elapsed() < Duration::from_secs(2),
-            "/ready did not turn 503 at once"
-        );
-        std::thread::sleep(Duration::from_millis(25));
-    }
-    assert_eq!(
-        get_status(port, "/status"),
-        Some(200),
-        "still serving during the delay"
-    );
-    terminate(&child);
-    assert_eq!(child.wait().unwrap().code(), Some(130));
 }
 
 #[test]
