@@ -6,6 +6,7 @@
 //! no business rule exists twice; an [`ApiError`](crate::problem::ApiError)
 //! is shown inline (`detail` and `errors[]`).
 
+mod application;
 mod applications;
 mod assets;
 mod chart;
@@ -18,6 +19,7 @@ mod overview;
 mod page;
 mod session;
 mod target;
+mod versions;
 mod wizard;
 
 pub use csrf::csrf_token;
@@ -46,10 +48,20 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/applications",
             get(applications::list).post(applications::create),
         )
-        .route("/applications/{id}", get(applications::detail))
+        // Applications and versions (HS §4.4).
+        .route("/applications/{id}", get(application::detail))
+        .route("/applications/{id}/rename", post(application::rename))
+        .route("/applications/{id}/delete", post(application::remove))
+        .route("/applications/{id}/versions", post(versions::create))
+        .route("/applications/{id}/versions/new", get(versions::new_form))
+        .route("/applications/{id}/versions/{vid}", get(versions::view))
         .route(
-            "/applications/{id}/versions",
-            post(applications::create_version_form),
+            "/applications/{id}/versions/{vid}/archive",
+            post(versions::archive),
+        )
+        .route(
+            "/applications/{id}/versions/{vid}/delete",
+            post(versions::remove),
         )
         .route("/deployment-targets/{id}", get(target::page))
         .route(

@@ -169,7 +169,7 @@ pub(super) struct PatchApplication {
 }
 
 /// The application `raw` names in the caller's organization (404 otherwise).
-pub(super) async fn visible_application(
+pub(crate) async fn visible_application(
     state: &AppState,
     principal: &UserPrincipal,
     raw: &str,
@@ -208,13 +208,33 @@ pub(super) async fn update(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<UpdateApplication>,
 ) -> Result<Json<ApplicationView>, ApiError> {
-    let mut app = visible_application(&state, &principal, &id).await?;
-    require_vendor_writer(&principal)?;
-    if body
-        .app_type
-        .as_deref()
-        .is_some_and(|t| t != app.app_type.as_str())
-    {
+    let view = rename_application(
+        &state,
+        &principal,
+        &id,
+        &body.name,
+        body.app_type.as_deref(),
+    )
+    .await?;
+    Ok(Json(view))
+}
+
+/// Renames the application `raw` names (vendor writers); a `app_type` that
+/// differs from the stored one is `immutable-field`. The API and the portal
+/// share it.
+///
+/// # Errors
+/// 404 outside the organization, 403 for other callers, 400 for an invalid name.
+pub(crate) async fn rename_application(
+    state: &AppState,
+    principal: &UserPrincipal,
+    raw: &str,
+    name: &str,
+    app_type: Option<&str>,
+) -> Result<ApplicationView, ApiError> {
+    let mut app = visible_application(state, principal, raw).await?;
+    require_vendor_writer(principal)?;
+    if app_type.is_some_and(|t| t != app.app_type.as_str()) {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             "immutable-field",
@@ -222,9 +242,9 @@ pub(super) async fn update(
         )
         .with_field("/type", "immutable"));
     }
-    app.name = parse_name(&body.name)?;
+    app.name = parse_name(name)?;
     state.store.update_application(&app).await?;
-    Ok(Json(view_of(&state, &app).await?))
+    view_of(state, &app).await
 }
 
 /// `PATCH /applications/{id}`: optional rename and bulk (un)archiving. Every
@@ -294,11 +314,26 @@ pub(super) async fn delete(
     principal: UserPrincipal,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let app = visible_application(&state, &principal, &id).await?;
-    require_vendor_writer(&principal)?;
+    delete_application(&state, &principal, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Deletes the application `raw` names with its versions (vendor writers);
+/// the API and the portal share it.
+///
+/// # Errors
+/// 404 outside the organization, 403 for other callers, 409 `in-use` while
+/// any of its versions is referenced (HS §2.5).
+pub(crate) async fn delete_application(
+    state: &AppState,
+    principal: &UserPrincipal,
+    raw: &str,
+) -> Result<(), ApiError> {
+    let app = visible_application(state, principal, raw).await?;
+    require_vendor_writer(principal)?;
     state
         .store
         .delete_application(principal.organization_id, app.id)
         .await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }

@@ -29,8 +29,12 @@ pub(super) struct UpdateVersion {
     archived_at: Option<DateTime<Utc>>,
 }
 
-/// The version `vid` of application `app` in the caller's organization.
-async fn visible_version(
+/// The version `vid` of application `app` in the caller's organization
+/// (404 otherwise); the API and the portal share it.
+///
+/// # Errors
+/// 404 for an unknown or foreign application or version, 400 for a malformed id.
+pub(crate) async fn visible_version(
     state: &AppState,
     principal: &UserPrincipal,
     app: &str,
@@ -82,16 +86,32 @@ pub(super) async fn update(
     Path((app, vid)): Path<(String, String)>,
     JsonBody(body): JsonBody<UpdateVersion>,
 ) -> Result<Json<VersionView>, ApiError> {
-    let mut version = visible_version(&state, &principal, &app, &vid).await?;
-    require_vendor_writer(&principal)?;
-    version.name = Name::parse("name", &body.name)
+    let version = visible_version(&state, &principal, &app, &vid).await?;
+    let view = update_version(&state, &principal, version, &body.name, body.archived_at).await?;
+    Ok(Json(view))
+}
+
+/// Replaces the name and the archive time of `version`, which the caller
+/// has read in scope (vendor writers); the API and the portal share it.
+///
+/// # Errors
+/// 403 for other callers, 400 for an invalid or taken name.
+pub(crate) async fn update_version(
+    state: &AppState,
+    principal: &UserPrincipal,
+    mut version: ApplicationVersion,
+    name: &str,
+    archived_at: Option<DateTime<Utc>>,
+) -> Result<VersionView, ApiError> {
+    require_vendor_writer(principal)?;
+    version.name = Name::parse("name", name)
         .map_err(|e| ApiError::validation("invalid version").with_field("/name", e.reason))?;
-    version.archived_at = body.archived_at.map(|t| t.trunc_subsecs(6));
+    version.archived_at = archived_at.map(|t| t.trunc_subsecs(6));
     state
         .store
         .update_version(principal.organization_id, &version)
         .await?;
-    Ok(Json(VersionView::from(&version)))
+    Ok(VersionView::from(&version))
 }
 
 #[utoipa::path(
@@ -109,12 +129,26 @@ pub(super) async fn delete(
     Path((app, vid)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let version = visible_version(&state, &principal, &app, &vid).await?;
-    require_vendor_writer(&principal)?;
+    delete_version(&state, &principal, &version).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Deletes `version`, which the caller has read in scope (vendor writers);
+/// the API and the portal share it.
+///
+/// # Errors
+/// 403 for other callers, 409 `in-use` while a revision references it.
+pub(crate) async fn delete_version(
+    state: &AppState,
+    principal: &UserPrincipal,
+    version: &ApplicationVersion,
+) -> Result<(), ApiError> {
+    require_vendor_writer(principal)?;
     state
         .store
         .delete_version(principal.organization_id, version.id)
         .await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 /// A stored file as `application/yaml`; empty when unset.

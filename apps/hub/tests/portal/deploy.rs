@@ -338,3 +338,28 @@ async fn undeploy_needs_the_typed_confirmation_and_removes_the_row() {
     let gone = get(&app, &format!("/deployments/{deployment}"), Some(admin)).await;
     assert_eq!(gone.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_customer_users_wizard_lists_only_their_targets() {
+    let app = TestApp::new(Backend::Memory).await;
+    let org = app.org().await;
+    let admin = org.admin.token.as_str();
+    docker_app(&app, admin, "Shop").await;
+    docker_target(&app, admin, "vendor-box", None).await;
+    docker_target(&app, admin, "their-box", Some(json!(org.customer))).await;
+    docker_target(&app, admin, "other-box", Some(json!(org.other_customer))).await;
+    let vendor = get(&app, "/deployments/new", Some(admin)).await.body;
+    for name in ["vendor-box", "their-box", "other-box"] {
+        assert!(vendor.contains(name), "the vendor sees {name}");
+    }
+    let customer = get(&app, "/deployments/new", Some(&org.customer_writer.token)).await;
+    assert_eq!(customer.status, StatusCode::OK);
+    assert!(customer.body.contains("their-box"));
+    assert!(!customer.body.contains("vendor-box"));
+    assert!(!customer.body.contains("other-box"));
+    assert!(
+        !customer.body.contains("Customer B"),
+        "nothing of another customer"
+    );
+    assert_no_external_host(&customer.body);
+}
