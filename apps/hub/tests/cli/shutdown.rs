@@ -10,7 +10,7 @@ use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use super::api::{agent_login, client, docker_target};
 use super::process::{Serve, create_admin, get_status};
 
-const DELAY: Duration = Duration::from_secs(1);
+const DELAY: Duration = Duration::from_secs(2);
 const GRACE: Duration = Duration::from_secs(5);
 
 /// Polls `/ready` until it answers `status`, failing after `within`.
@@ -33,7 +33,7 @@ async fn sigterm_drains_a_slow_request_answers_held_long_polls_and_exits_0() {
     let pat = format!("AccessToken {}", admin["accessToken"].as_str().unwrap());
     let mut serve = Serve::start(
         dir.path(),
-        &[("SHUTDOWN_DELAY", "1s"), ("SHUTDOWN_GRACE_PERIOD", "5s")],
+        &[("SHUTDOWN_DELAY", "2s"), ("SHUTDOWN_GRACE_PERIOD", "5s")],
     );
     serve.wait_ready(Duration::from_secs(10));
     let base = serve.base();
@@ -83,7 +83,7 @@ async fn sigterm_drains_a_slow_request_answers_held_long_polls_and_exits_0() {
 
     serve.signal("TERM");
     let signalled = Instant::now();
-    wait_ready_status(&serve, 503, Duration::from_millis(500));
+    wait_ready_status(&serve, 503, Duration::from_secs(1));
     assert_eq!(
         get_status(serve.port, "/status"),
         Some(200),
