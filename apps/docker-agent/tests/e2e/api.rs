@@ -158,7 +158,7 @@ impl Api {
 
     /// `PUT /deployment-targets/{id}` with a new desired agent version.
     /// `Err` when the Hub does not implement the route.
-    pub async fn set_agent_version(&self, target_id: &str, version_id: &str) -> Result<(), String> {
+    pub async fn set_agent_version(&self, target_id: &str, version_id: &str) {
         let target = self.target(target_id).await;
         let body = json!({
             "name": target["name"],
@@ -166,13 +166,7 @@ impl Api {
             "agentVersion": {"id": version_id},
         });
         let path = format!("/deployment-targets/{target_id}");
-        match self.send(Method::PUT, &path, Some(body)).await {
-            (status, _) if status.is_success() => Ok(()),
-            (status @ (StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED), body) => {
-                Err(format!("PUT {path} → {status}: {body}"))
-            }
-            (status, body) => panic!("PUT {path} → {status}: {body}"),
-        }
+        self.ok(Method::PUT, &path, Some(body)).await;
     }
 }
 

@@ -162,18 +162,6 @@ impl Hub {
         run(&bin, args, &env, None).await
     }
 
-    /// Runs a query with the `sqlite3` CLI; `None` when that tool is missing.
-    /// Only for facts the user API does not expose yet.
-    pub async fn sql(&self, query: &str) -> Option<String> {
-        let db = self.db_path().to_string_lossy().into_owned();
-        let out = run("sqlite3", &["-cmd", ".timeout 5000", &db, query], &[], None).await;
-        if out.code == -1 {
-            return None;
-        }
-        assert!(out.ok(), "sqlite3 {query:?} failed: {}", out.stderr);
-        Some(out.stdout.trim().to_owned())
-    }
-
     /// Creates the organization and admin, and returns a personal access token.
     pub async fn bootstrap_token(&self) -> String {
         let out = self

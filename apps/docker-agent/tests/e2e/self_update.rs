@@ -9,24 +9,14 @@ use crate::docker::{container_env, inspect};
 use crate::images::{AGENT_REPOSITORY, AGENT_V1, AGENT_V2, WEB_IMAGE};
 use crate::setup::{self, AGENT_CONTAINER, Case, CaseOptions, SOON, project_of};
 
-/// The id of a registered agent version: `GET /agent-versions`, or the
-/// database while the Hub lacks that route.
+/// The id of a registered agent version, from `GET /agent-versions`.
 async fn agent_version_id(case: &Case, name: &str) -> String {
-    let (status, list) = case.api.send(Method::GET, "/agent-versions", None).await;
+    let list = case.api.ok(Method::GET, "/agent-versions", None).await;
     let listed = list
         .as_array()
-        .and_then(|l| l.iter().find(|v| v["name"] == name));
-    if let (true, Some(v)) = (status.is_success(), listed) {
-        return text(v, "id").to_owned();
-    }
-    eprintln!("!!! GET /agent-versions → {status}; reading the agent version from the database");
-    case.hub
-        .sql(&format!(
-            "SELECT id FROM agent_versions WHERE name = '{name}'"
-        ))
-        .await
-        .filter(|id| !id.is_empty())
-        .unwrap_or_else(|| panic!("agent version {name} not found"))
+        .and_then(|l| l.iter().find(|v| v["name"] == name))
+        .unwrap_or_else(|| panic!("agent version {name} not listed: {list}"));
+    text(listed, "id").to_owned()
 }
 
 #[tokio::test]
@@ -63,15 +53,7 @@ async fn changing_the_agent_version_replaces_the_agent_container_and_leaves_work
         .expect("agent container");
     let reported_before = case.api.target(&target).await["reportedAgentVersionName"].clone();
 
-    if let Err(missing) = case.api.set_agent_version(&target, &v2_id).await {
-        eprintln!("!!! {missing}; setting the desired agent version in the database instead");
-        case.hub
-            .sql(&format!(
-                "UPDATE deployment_targets SET agent_version_id = '{v2_id}' WHERE id = '{target}'"
-            ))
-            .await
-            .expect("sqlite3 is needed while the Hub lacks PUT /deployment-targets/{id}");
-    }
+    case.api.set_agent_version(&target, &v2_id).await;
 
     let new_image = format!("{AGENT_REPOSITORY}:{AGENT_V2}");
     until!("the agent container to run the new image", SOON, async {

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use reqwest::Method;
 use serde_json::json;
 
 use crate::api::text;
@@ -35,49 +36,72 @@ async fn metrics_and_logs_reach_the_hub_and_logs_only_for_deployments_with_logs_
     case.wait_status(&silent_id, "healthy", SOON).await;
 
     // httpd -v logs every healthcheck request, so both containers do log.
-    let Some(_) = case.hub.sql("SELECT 1").await else {
-        eprintln!(
-            "!!! telemetry assertions skipped: no `sqlite3` CLI and no user API route for metrics/logs"
-        );
-        return;
-    };
-    let samples = until!("a metrics sample at the hub", SHIPPING, async {
-        let query = format!(
-            "SELECT count(*), min(cpu_usage >= 0 AND cpu_usage <= 1 AND memory_usage > 0 AND memory_usage <= 1 \
-             AND cpu_cores_millis >= 1000 AND memory_bytes > 0) FROM target_metrics_samples \
-             WHERE deployment_target_id = '{target}'"
-        );
-        let row = case.hub.sql(&query).await.unwrap_or_default();
-        match row.split_once('|') {
-            Some((n, "1")) if n != "0" => Ok(row),
-            _ => Err(row),
-        }
+    let sample = until!("a metrics sample at the hub", SHIPPING, async {
+        let latest = case
+            .api
+            .ok(Method::GET, "/deployment-target-metrics", None)
+            .await;
+        let sample = latest
+            .as_array()
+            .and_then(|l| {
+                l.iter()
+                    .find(|m| m["deploymentTargetId"] == target.as_str())
+            })
+            .cloned();
+        sample.ok_or_else(|| latest.to_string())
     });
-    assert!(!samples.is_empty());
-    let resources = until!("workload logs at the hub", SHIPPING, async {
-        let query = format!(
-            "SELECT DISTINCT resource FROM deployment_log_records WHERE deployment_id = '{logged_id}'"
-        );
-        let rows = case.hub.sql(&query).await.unwrap_or_default();
-        if rows.is_empty() {
-            Err("no records".to_owned())
+    let number = |key: &str| {
+        sample[key]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{key} in {sample}"))
+    };
+    assert!((0.0..=1.0).contains(&number("cpuUsage")), "{sample}");
+    assert!(
+        number("memoryUsage") > 0.0 && number("memoryUsage") <= 1.0,
+        "{sample}"
+    );
+    assert!(number("cpuCoresMillis") >= 1000.0, "{sample}");
+    assert!(number("memoryBytes") > 0.0, "{sample}");
+
+    let resources = |id: String| {
+        let api = &case.api;
+        async move {
+            api.ok(
+                Method::GET,
+                &format!("/deployments/{id}/logs/resources"),
+                None,
+            )
+            .await
+        }
+    };
+    let logged_resources = until!("workload logs at the hub", SHIPPING, async {
+        let listed = resources(logged_id.clone()).await;
+        if listed.as_array().is_some_and(|l| !l.is_empty()) {
+            Ok(listed)
         } else {
-            Ok(rows)
+            Err(listed.to_string())
         }
     });
     assert_eq!(
-        resources, "web-1",
+        logged_resources,
+        json!(["web-1"]),
         "resource is the container name minus the project prefix"
     );
-    let silent_rows = case
-        .hub
-        .sql(&format!(
-            "SELECT count(*) FROM deployment_log_records WHERE deployment_id = '{silent_id}'"
-        ))
+    let page = case
+        .api
+        .ok(
+            Method::GET,
+            &format!("/deployments/{logged_id}/logs?resource=web-1"),
+            None,
+        )
         .await;
+    assert!(
+        page.as_array().is_some_and(|rows| !rows.is_empty()),
+        "the records of web-1 are listed: {page}"
+    );
     assert_eq!(
-        silent_rows.as_deref(),
-        Some("0"),
+        resources(silent_id.clone()).await,
+        json!([]),
         "no logs without logsEnabled"
     );
 }
