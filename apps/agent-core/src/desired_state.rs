@@ -91,6 +91,23 @@ impl DesiredStateSource {
         self.absorb(answer, sent_etag.as_deref())
     }
 
+    /// One tick's work: [`fetch`](Self::fetch) the desired state and hand it
+    /// to `apply`. A failed fetch ends the tick without any change or report
+    /// (AP §6.4, §11h): it is logged and gives `None`.
+    pub async fn fetch_then<T, F, Fut>(&self, apply: F) -> Option<T>
+    where
+        F: FnOnce(AgentResource) -> Fut,
+        Fut: Future<Output = T>,
+    {
+        match self.fetch().await {
+            Ok(desired) => Some(apply(desired).await),
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot obtain desired state; nothing changed");
+                None
+            }
+        }
+    }
+
     fn long_poll_healthy(&self, health: &LongPollHealth) -> bool {
         match health.in_flight_since {
             Some(since) => {

@@ -7,19 +7,15 @@ use distr_domain::agent::AgentEnv;
 
 use crate::{ConfigReload, HelmAdapters, HelmLogSource, HelmReconciler, TickOutcome};
 
-/// One tick: obtain the desired state and reconcile. A failed fetch ends
-/// the tick without any change or report (AP §6.4, §11h) and gives `None`.
+/// One tick: obtain the desired state and reconcile; `None` when the fetch
+/// failed (see [`DesiredStateSource::fetch_then`]).
 pub async fn tick_once(
     source: &DesiredStateSource,
     reconciler: &HelmReconciler,
 ) -> Option<TickOutcome> {
-    match source.fetch().await {
-        Ok(desired) => Some(reconciler.tick(&desired).await),
-        Err(err) => {
-            tracing::warn!(error = %err, "cannot obtain desired state; nothing changed");
-            None
-        }
-    }
+    source
+        .fetch_then(|desired| async move { reconciler.tick(&desired).await })
+        .await
 }
 
 /// Runs the agent until `shutdown` completes: the tick loop, the long-poll
