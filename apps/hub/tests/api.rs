@@ -12,6 +12,7 @@ mod api {
     pub mod deployment_history;
     pub mod deployments;
     pub mod fleet;
+    pub mod health;
     pub mod infra;
     pub mod matrix;
     pub mod openapi;

@@ -106,6 +106,24 @@ fn old_error_is_still_error() {
 }
 
 #[test]
+fn error_ten_minutes_old_is_still_error() {
+    let r = record(revision(1), StatusType::Error, 600);
+    assert_eq!(
+        deployment_health(Some(&r), now(), STALE),
+        DeploymentHealth::Error
+    );
+}
+
+#[test]
+fn progressing_61_seconds_old_is_stale() {
+    let r = record(revision(1), StatusType::Progressing, 61);
+    assert_eq!(
+        deployment_health(Some(&r), now(), STALE),
+        DeploymentHealth::Stale
+    );
+}
+
+#[test]
 fn old_healthy_record_is_stale() {
     let r = record(revision(1), StatusType::Healthy, 61);
     assert_eq!(

@@ -8,6 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use distr_domain::ids::{DeploymentId, LogRecordId, RevisionId};
+use distr_domain::redact::redact;
 use distr_domain::telemetry::DeploymentLogRecord;
 use distr_ports::store::Cursor;
 use serde::Serialize;
@@ -16,6 +17,7 @@ use super::deployments::find_visible;
 use super::export::{collect_newest, line, text_response};
 use super::paging::{fetch_page, page_request, page_response};
 use super::views::ts;
+use crate::agent_api::render::redaction_values;
 use crate::auth::UserPrincipal;
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -66,7 +68,7 @@ pub(super) async fn list(
 ) -> Result<Response, ApiError> {
     let page = page_request(&query)?;
     let resource = resource(&query)?;
-    let (deployment, _) = find_visible(&state, &principal, &id).await?;
+    let (deployment, target) = find_visible(&state, &principal, &id).await?;
     let store = state.store.as_ref();
     let records = fetch_page(
         page,
@@ -74,6 +76,8 @@ pub(super) async fn list(
         position,
     )
     .await?;
+    // HS §2.3: redacted again on read, for secrets added after ingestion.
+    let secrets = redaction_values(&state, &target).await?;
     let views: Vec<LogView> = records
         .rows
         .into_iter()
@@ -84,7 +88,7 @@ pub(super) async fn list(
             resource: r.resource,
             timestamp: r.timestamp,
             severity: r.severity,
-            body: r.body,
+            body: redact(&r.body, &secrets),
         })
         .collect();
     let path = format!("/api/v1/deployments/{}/logs", deployment.id);
@@ -114,7 +118,7 @@ pub(super) async fn export(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     let resource = resource(&query)?;
-    let (deployment, _) = find_visible(&state, &principal, &id).await?;
+    let (deployment, target) = find_visible(&state, &principal, &id).await?;
     let store = state.store.as_ref();
     let (rows, truncated) = collect_newest(
         state.config.export_max_rows,
@@ -122,9 +126,10 @@ pub(super) async fn export(
         position,
     )
     .await?;
+    let secrets = redaction_values(&state, &target).await?;
     let lines = rows
         .iter()
-        .map(|r| line(r.timestamp, &r.severity, &r.body))
+        .map(|r| line(r.timestamp, &r.severity, &redact(&r.body, &secrets)))
         .collect();
     let filename = format!("deployment-{}-logs.txt", deployment.id);
     Ok(text_response(lines, truncated, &filename))

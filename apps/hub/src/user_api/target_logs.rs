@@ -7,6 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use distr_domain::ids::{LogRecordId, TargetId};
+use distr_domain::redact::redact;
 use distr_domain::telemetry::TargetLogRecord;
 use distr_ports::store::{Cursor, PageRequest};
 use serde::Serialize;
@@ -16,6 +17,7 @@ use super::paging::{fetch_page, page_request, page_response};
 use super::parse_id;
 use super::targets::visible_target;
 use super::views::ts;
+use crate::agent_api::render::redaction_values;
 use crate::auth::UserPrincipal;
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -73,6 +75,8 @@ pub(crate) async fn target_log_page(
     let target = visible_target(state, principal, id).await?;
     let store = state.store.as_ref();
     let records = fetch_page(page, |p| store.list_target_logs(target.id, p), position).await?;
+    // HS §2.3: redacted again on read, for secrets added after ingestion.
+    let secrets = redaction_values(state, &target).await?;
     let views: Vec<TargetLogView> = records
         .rows
         .into_iter()
@@ -80,7 +84,7 @@ pub(crate) async fn target_log_page(
             id: r.id,
             timestamp: r.timestamp,
             severity: r.severity,
-            body: r.body,
+            body: redact(&r.body, &secrets),
         })
         .collect();
     Ok((views, records.next, target.id))
@@ -108,9 +112,10 @@ pub(super) async fn export(
         position,
     )
     .await?;
+    let secrets = redaction_values(&state, &target).await?;
     let lines = rows
         .iter()
-        .map(|r| line(r.timestamp, &r.severity, &r.body))
+        .map(|r| line(r.timestamp, &r.severity, &redact(&r.body, &secrets)))
         .collect();
     let filename = format!("deployment-target-{}-logs.txt", target.id);
     Ok(text_response(lines, truncated, &filename))

@@ -348,7 +348,160 @@ async fn deployments_created_together_get_distinct_compose_project_names(app: Te
     assert_eq!(prefixes.len(), 3, "project names collide: {prefixes:?}");
 }
 
+/// A kubernetes application version and a cluster-scoped target: (version id, target id).
+async fn kubernetes_fixture(app: &TestApp, org: &Org) -> (String, String) {
+    let application = app
+        .post(
+            "/api/v1/applications",
+            &org.admin.token,
+            json!({"name": "Chart", "type": "kubernetes"}),
+        )
+        .await;
+    let app_id = application.body["id"].as_str().unwrap();
+    let version = app
+        .post(
+            &format!("/api/v1/applications/{app_id}/versions"),
+            &org.admin.token,
+            json!({"name": "1.0.0", "chartType": "oci", "chartUrl": "oci://r/c", "chartVersion": "1.0.0"}),
+        )
+        .await;
+    assert_eq!(version.status, StatusCode::CREATED, "{}", version.body);
+    (
+        version.body["id"].as_str().unwrap().to_owned(),
+        kubernetes_target(app, org, "k").await,
+    )
+}
+
+async fn kubernetes_target(app: &TestApp, org: &Org, name: &str) -> String {
+    let target = app
+        .post(
+            "/api/v1/deployment-targets",
+            &org.admin.token,
+            json!({"name": name, "type": "kubernetes", "namespace": "apps", "scope": "cluster"}),
+        )
+        .await;
+    assert_eq!(target.status, StatusCode::CREATED, "{}", target.body);
+    target.body["id"].as_str().unwrap().to_owned()
+}
+
+// HS §7 item 30: a release name is unique per target, not across targets.
+async fn release_name_is_unique_per_target(app: TestApp) {
+    let org = app.org().await;
+    let (version, target) = kubernetes_fixture(&app, &org).await;
+    let body = |target: &str, release: &str| json!({"deploymentTargetId": target, "applicationVersionId": version, "releaseName": release});
+    let first = app
+        .put(
+            "/api/v1/deployments",
+            &org.admin.token,
+            body(&target, "web"),
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert_eq!(first.body["releaseName"], "web");
+    let conflict = app
+        .put(
+            "/api/v1/deployments",
+            &org.admin.token,
+            body(&target, "web"),
+        )
+        .await;
+    assert_eq!(conflict.status, StatusCode::BAD_REQUEST);
+    assert_eq!(conflict.slug(), "release-name-conflict");
+    let listed = app
+        .get(
+            &format!("/api/v1/deployment-targets/{target}"),
+            &org.admin.token,
+        )
+        .await;
+    assert_eq!(
+        listed.body["deployments"].as_array().unwrap().len(),
+        1,
+        "nothing stored"
+    );
+    let other_name = app
+        .put(
+            "/api/v1/deployments",
+            &org.admin.token,
+            body(&target, "api"),
+        )
+        .await;
+    assert_eq!(other_name.status, StatusCode::OK, "{}", other_name.body);
+    let other_target = kubernetes_target(&app, &org, "k2").await;
+    let elsewhere = app
+        .put(
+            "/api/v1/deployments",
+            &org.admin.token,
+            body(&other_target, "web"),
+        )
+        .await;
+    assert_eq!(elsewhere.status, StatusCode::OK, "{}", elsewhere.body);
+    assert_eq!(elsewhere.body["releaseName"], "web");
+}
+
+async fn set_agent_version(app: &TestApp, f: &Fixture, name: &str) {
+    let version = distr_hub::server::register_agent_version(
+        app.state.store.as_ref(),
+        app.state.clock.as_ref(),
+        name,
+        None,
+        None,
+    )
+    .await
+    .unwrap();
+    let reply = app
+        .put(
+            &format!("/api/v1/deployment-targets/{}", f.target),
+            &f.org.admin.token,
+            json!({"name": "t", "agentVersion": {"id": version.id}}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(reply.body["agentVersion"]["name"], name);
+}
+
+// HS §7 item 31: a second deployment needs a desired agent version of at least 1.6.0.
+async fn second_deployment_needs_agent_1_6_0(app: TestApp) {
+    let f = docker_fixture(&app).await;
+    set_agent_version(&app, &f, "1.5.9").await;
+    let first = app
+        .put(
+            "/api/v1/deployments",
+            &f.org.admin.token,
+            deploy_body(&f, "A=1\n"),
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::OK, "the first one is fine");
+    let second = app
+        .put(
+            "/api/v1/deployments",
+            &f.org.admin.token,
+            deploy_body(&f, "A=2\n"),
+        )
+        .await;
+    assert_eq!(second.status, StatusCode::BAD_REQUEST);
+    assert_eq!(second.slug(), "agent-too-old");
+    // Updating the existing deployment is not a second one.
+    let update = json!({"deploymentTargetId": f.target, "deploymentId": first.body["id"], "envFileData": b64("A=3\n")});
+    assert_eq!(
+        app.put("/api/v1/deployments", &f.org.admin.token, update)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    set_agent_version(&app, &f, "1.6.0").await;
+    let second = app
+        .put(
+            "/api/v1/deployments",
+            &f.org.admin.token,
+            deploy_body(&f, "A=2\n"),
+        )
+        .await;
+    assert_eq!(second.status, StatusCode::OK, "{}", second.body);
+}
+
 on_both_stores!(
+    release_name_is_unique_per_target,
+    second_deployment_needs_agent_1_6_0,
     deployments_created_together_get_distinct_compose_project_names,
     deployment_flow_creates_reads_updates_and_undeploys,
     deployments_outside_the_scope_are_not_found_and_readers_are_forbidden,

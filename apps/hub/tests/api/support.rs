@@ -2,6 +2,8 @@
 //! users of every role, and a request helper.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
@@ -16,7 +18,7 @@ use distr_hub::config::HubConfig;
 use distr_hub::rate_limit::RateLimits;
 use distr_hub::router::build_router;
 use distr_hub::state::AppState;
-use distr_ports::{PasswordHasher, Store};
+use distr_ports::{Clock, PasswordHasher, Store};
 use serde_json::Value;
 use tower::ServiceExt as _;
 
@@ -46,6 +48,32 @@ impl PasswordHasher for PlainHasher {
     }
     async fn verify_dummy(&self, _password: &str) {}
 }
+
+/// The system clock plus an offset a test can move forward, so time still
+/// passes for the code under test while "61 s later" takes no waiting.
+#[derive(Debug, Default)]
+pub struct TestClock {
+    system: SystemClock,
+    offset_micros: AtomicI64,
+}
+
+impl TestClock {
+    /// Moves every later reading forward by `by`.
+    pub fn advance(&self, by: Duration) {
+        let micros = i64::try_from(by.as_micros()).expect("advance fits i64 microseconds");
+        self.offset_micros.fetch_add(micros, Ordering::SeqCst);
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.system.now()
+            + chrono::TimeDelta::microseconds(self.offset_micros.load(Ordering::SeqCst))
+    }
+}
+
+/// The `User-Agent` the in-process agent sends (the Hub's agent version).
+pub const AGENT_USER_AGENT: &str = "DistrAgentClient/2.8.0";
 
 /// One response.
 #[derive(Debug)]
@@ -90,6 +118,8 @@ pub struct Org {
 pub struct TestApp {
     pub state: AppState,
     pub router: Router,
+    /// The clock behind `state.clock`.
+    pub clock: Arc<TestClock>,
 }
 
 pub const JWT_KEY: &[u8] = b"0123456789abcdef0123456789abcdef-test-key";
@@ -133,12 +163,13 @@ impl TestApp {
         config.hub_agent_version = "2.8.0".to_owned();
         adjust(&mut config);
         let (_tx, shutdown) = tokio::sync::watch::channel(false);
+        let clock = Arc::new(TestClock::default());
         // The sender may go: a closed watch keeps its last value.
         let state = AppState {
             rate_limits: Arc::new(RateLimits::new(config.rate_limit_enabled)),
             config: Arc::new(config),
             store,
-            clock: Arc::new(SystemClock::new()),
+            clock: Arc::clone(&clock) as Arc<dyn Clock>,
             cipher: Arc::new(distr_crypto::Aes256GcmCipher::new([7; 32])),
             passwords: Arc::new(PlainHasher),
             target_secrets: Arc::new(distr_crypto::Argon2TargetSecrets::new()),
@@ -146,7 +177,11 @@ impl TestApp {
             shutdown,
         };
         let router = build_router(state.clone());
-        Self { state, router }
+        Self {
+            state,
+            router,
+            clock,
+        }
     }
 
     /// Sends a request; `body` is JSON when given.
@@ -205,6 +240,54 @@ impl TestApp {
 
     pub async fn delete(&self, path: &str, token: &str) -> Reply {
         self.call(Method::DELETE, path, Some(token), None).await
+    }
+
+    /// An agent JWT for `target` (a fresh access request by `token`, then
+    /// `POST /agent/login`).
+    pub async fn agent_token(&self, token: &str, target: &str) -> String {
+        use base64::Engine as _;
+        let access = self
+            .call(
+                Method::POST,
+                &format!("/api/v1/deployment-targets/{target}/access-request"),
+                Some(token),
+                None,
+            )
+            .await;
+        assert_eq!(access.status, StatusCode::OK, "{}", access.body);
+        let secret = access.body["targetSecret"].as_str().unwrap();
+        let basic = base64::engine::general_purpose::STANDARD.encode(format!("{target}:{secret}"));
+        let request = Request::post("/api/v1/agent/login")
+            .header(header::AUTHORIZATION, format!("Basic {basic}"))
+            .header(header::USER_AGENT, AGENT_USER_AGENT)
+            .body(Body::empty())
+            .unwrap();
+        let login = self.send(request).await;
+        assert_eq!(login.status, StatusCode::OK, "{}", login.body);
+        login.body["token"].as_str().unwrap().to_owned()
+    }
+
+    /// An agent request with `agent_token`; `body` is JSON when given.
+    pub async fn agent_call(
+        &self,
+        method: Method,
+        path: &str,
+        agent_token: &str,
+        body: Option<Value>,
+    ) -> Reply {
+        let builder = Request::builder()
+            .method(method)
+            .uri(format!("/api/v1{path}"))
+            .header(header::AUTHORIZATION, format!("Bearer {agent_token}"))
+            .header(header::USER_AGENT, AGENT_USER_AGENT);
+        let request = match body {
+            Some(json) => builder
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(serde_json::to_vec(&json).unwrap()))
+                .unwrap(),
+            None => builder.body(Body::empty()).unwrap(),
+        };
+        self.send(request).await
     }
 
     /// Creates a user with `password` and a membership, returning a user JWT.

@@ -273,11 +273,153 @@ async fn metrics_show_the_latest_sample_and_bucket_averages(app: TestApp) {
     assert_eq!(latest.body, json!([]));
 }
 
+async fn add_secret(app: &TestApp, f: &Fixture, key: &str, value: &str) {
+    let secret = json!({"key": key, "value": value, "customerOrganizationId": f.org.customer});
+    let reply = app
+        .post("/api/v1/secrets", &f.org.admin.token, secret)
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+}
+
+// HS §7 item 58 (log lines; statuses are `agent_protocol::cases::ingest`): a
+// secret value in an agent log line is stored and returned as `********`,
+// including a value that became a secret after the line was stored (HS §2.3:
+// redacted on ingestion and again on read).
+async fn secret_values_in_log_lines_are_stored_and_returned_redacted(app: TestApp) {
+    use axum::http::Method;
+    let (f, deployment) = deployed(&app).await;
+    add_secret(&app, &f, "TOKEN", "s3cr3t-value").await;
+    let enable = app
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/deployments/{}", deployment["id"].as_str().unwrap()),
+            Some(&f.org.admin.token),
+            Some(json!({"logsEnabled": true})),
+        )
+        .await;
+    assert_eq!(enable.status, StatusCode::OK, "{}", enable.body);
+    let agent = app.agent_token(&f.org.admin.token, &f.target).await;
+    let line = |body: &str, second: u32| {
+        json!({"deploymentId": deployment["id"], "deploymentRevisionId": deployment["deploymentRevisionId"],
+            "resource": "web", "timestamp": format!("2026-01-02T03:04:{second:02}Z"), "severity": "info", "body": body})
+    };
+    let own = |body: &str, second: u32| json!({"timestamp": format!("2026-01-02T03:04:{second:02}Z"), "severity": "info", "body": body});
+    let logs = json!([
+        line("token=s3cr3t-value ok", 1),
+        line("later=l4ter-secret", 2)
+    ]);
+    let reply = app
+        .agent_call(Method::PUT, "/agent/logs", &agent, Some(logs))
+        .await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.body);
+    let logs = json!([
+        own("agent saw s3cr3t-value", 1),
+        own("agent saw l4ter-secret", 2)
+    ]);
+    let reply = app
+        .agent_call(
+            Method::PUT,
+            "/agent/deployment-target-logs",
+            &agent,
+            Some(logs),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.body);
+
+    let d: distr_domain::ids::DeploymentId = deployment["id"].as_str().unwrap().parse().unwrap();
+    let target: TargetId = f.target.parse().unwrap();
+    let page = distr_ports::store::PageRequest::first(10);
+    let mut stored: Vec<String> = app
+        .state
+        .store
+        .list_deployment_logs(d, "web", page)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.body)
+        .collect();
+    stored.extend(
+        app.state
+            .store
+            .list_target_logs(target, page)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r.body),
+    );
+    assert!(
+        stored.contains(&"token=******** ok".to_owned()),
+        "{stored:?}"
+    );
+    assert!(
+        stored.contains(&"agent saw ********".to_owned()),
+        "{stored:?}"
+    );
+    assert!(
+        !stored.iter().any(|b| b.contains("s3cr3t-value")),
+        "{stored:?}"
+    );
+    assert!(
+        stored.iter().filter(|b| b.contains("l4ter-secret")).count() == 2,
+        "not yet a secret when stored: {stored:?}"
+    );
+
+    add_secret(&app, &f, "LATER", "l4ter-secret").await;
+    let token = &f.org.customer_reader.token;
+    let deployment_logs = format!("/api/v1/deployments/{d}/logs");
+    let listed = app
+        .get(&format!("{deployment_logs}?resource=web"), token)
+        .await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    let bodies: Vec<&Value> = listed
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["body"])
+        .collect();
+    assert_eq!(
+        bodies,
+        [&json!("later=********"), &json!("token=******** ok")]
+    );
+    let (_, _, export) = text(
+        &app,
+        &format!("{deployment_logs}/export?resource=web"),
+        token,
+    )
+    .await;
+    assert_eq!(
+        export,
+        "[2026-01-02T03:04:01.000000Z] [info] token=******** ok\n[2026-01-02T03:04:02.000000Z] [info] later=********\n"
+    );
+    let target_logs = format!("/api/v1/deployment-targets/{}/logs", f.target);
+    let listed = app.get(&target_logs, token).await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    let bodies: Vec<&Value> = listed
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["body"])
+        .collect();
+    assert_eq!(
+        bodies,
+        [&json!("agent saw ********"), &json!("agent saw ********")]
+    );
+    let (_, _, export) = text(&app, &format!("{target_logs}/export"), token).await;
+    assert!(
+        !export.contains("l4ter-secret") && !export.contains("s3cr3t-value"),
+        "{export}"
+    );
+    assert_eq!(export.matches("agent saw ********").count(), 2, "{export}");
+}
+
 fn urlencode(text: &str) -> String {
     text.replace(':', "%3A").replace('+', "%2B")
 }
 
 on_both_stores!(
+    secret_values_in_log_lines_are_stored_and_returned_redacted,
     target_logs_are_paged_and_exported_oldest_first,
     deployment_logs_need_a_resource_and_list_their_resources,
     metrics_show_the_latest_sample_and_bucket_averages
