@@ -12,13 +12,20 @@ mod assets;
 mod chart;
 mod connect;
 mod csrf;
+mod customers;
 mod deployment;
 mod dots;
+mod links;
 mod login;
 mod overview;
 mod page;
+mod people;
+mod secrets;
 mod session;
+mod settings;
+mod switcher;
 mod target;
+mod users;
 mod versions;
 mod wizard;
 
@@ -68,6 +75,39 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/deployment-targets/{id}/connect",
             get(connect::confirm).post(connect::submit),
         )
+        // people, secrets, settings
+        .route("/customers", get(customers::list).post(customers::create))
+        .route("/customers/{id}", get(customers::detail))
+        .route("/customers/{id}/rename", post(customers::rename))
+        .route("/customers/{id}/delete", post(customers::remove))
+        .route("/secrets", get(secrets::page).post(secrets::create))
+        .route("/secrets/{id}/replace", post(secrets::replace))
+        .route("/secrets/{id}/delete", post(secrets::remove))
+        .route("/users", get(users::page).post(users::create))
+        .route("/users/{id}/role", post(users::change_role))
+        .route("/users/{id}/invite", post(users::reinvite))
+        .route("/users/{id}/reset-link", post(users::reset_link))
+        .route("/users/{id}/remove", post(users::remove))
+        .route(
+            "/settings/profile",
+            get(settings::profile).post(settings::save_profile),
+        )
+        .route(
+            "/settings/access-tokens",
+            get(settings::tokens).post(settings::create_token_form),
+        )
+        .route(
+            "/settings/access-tokens/{id}/revoke",
+            post(settings::revoke),
+        )
+        .route(
+            "/settings/organization",
+            get(settings::organization).post(settings::save_organization),
+        )
+        .route("/switch", get(switcher::page).post(switcher::switch))
+        .route("/join", get(links::join_form).post(links::join))
+        .route("/reset", get(links::reset_form).post(links::reset))
+        // end of people, secrets, settings
         .route("/static/portal.css", get(assets::css))
         .route("/static/portal.js", get(assets::js))
         .layer(middleware::from_fn_with_state(state, session::renew))

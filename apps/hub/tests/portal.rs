@@ -18,6 +18,8 @@ mod portal {
     pub mod auth;
     pub mod browser;
     pub mod deploy;
+    pub mod links;
     pub mod overview;
+    pub mod people;
     pub mod target;
 }

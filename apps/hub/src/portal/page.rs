@@ -33,6 +33,12 @@ pub(crate) struct Chrome {
     pub csrf: String,
     /// The active navigation entry.
     pub active: &'static str,
+    /// An admin (vendor or customer): sees Users.
+    pub is_admin: bool,
+    /// A vendor admin: sees Settings → Organization.
+    pub can_edit_org: bool,
+    /// Several memberships: the organization switcher is shown.
+    pub switcher: bool,
 }
 
 impl Chrome {
@@ -46,6 +52,9 @@ impl Chrome {
             can_write: p.role.can_write(),
             csrf: csrf_token(&state.config.jwt_secret, &session.token),
             active,
+            is_admin: p.role == distr_domain::user::UserRole::Admin,
+            can_edit_org: crate::user_api::organization::may_edit_organization(p),
+            switcher: session.memberships > 1,
         }
     }
 }

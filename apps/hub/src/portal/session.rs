@@ -27,6 +27,8 @@ pub(crate) struct Session {
     pub claims: UserClaims,
     /// The session token this request's pages derive their CSRF token from.
     pub token: String,
+    /// How many organizations the user belongs to (the switcher, HS §4.2).
+    pub memberships: usize,
 }
 
 /// A token re-issued by [`renew`] for this request.
@@ -114,10 +116,17 @@ impl FromRequestParts<AppState> for Session {
             &principal.rate_key(),
             crate::auth::USER_API_LIMIT,
         )?;
+        let memberships = state
+            .store
+            .list_memberships_of_user(principal.user_id)
+            .await
+            .map_err(ApiError::from)?
+            .len();
         Ok(Self {
             principal,
             claims,
             token,
+            memberships,
         })
     }
 }

@@ -23,19 +23,22 @@ use crate::state::AppState;
 /// One of the caller's organizations with the role held there.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct OrganizationWithRole {
+pub(crate) struct OrganizationWithRole {
     #[serde(flatten)]
-    organization: OrganizationView,
+    pub(crate) organization: OrganizationView,
     #[schema(value_type = String, example = "admin")]
-    user_role: UserRole,
+    pub(crate) user_role: UserRole,
     #[serde(skip_serializing_if = "Option::is_none")]
-    customer_organization_id: Option<CustomerOrganizationId>,
+    pub(crate) customer_organization_id: Option<CustomerOrganizationId>,
     #[serde(serialize_with = "ts")]
-    joined_org_at: DateTime<Utc>,
+    pub(crate) joined_org_at: DateTime<Utc>,
 }
 
 /// The caller's memberships with their organizations, oldest first.
-async fn organizations_of(
+///
+/// # Errors
+/// Store failures.
+pub(crate) async fn organizations_of(
     state: &AppState,
     principal: &UserPrincipal,
 ) -> Result<Vec<OrganizationWithRole>, ApiError> {
@@ -167,6 +170,20 @@ pub(super) async fn switch_context(
     JsonBody(body): JsonBody<SwitchContext>,
 ) -> Result<Json<TokenResponse>, ApiError> {
     limit_auth(&state, "auth-switch-context", peer, &headers)?;
+    let token = switch_token(&state, &principal, body.organization_id).await?;
+    Ok(Json(TokenResponse { token }))
+}
+
+/// A user JWT for the caller's membership in `org`
+/// (`POST /auth/switch-context` after its rate limit).
+///
+/// # Errors
+/// 403 for access tokens, 400 without `org`, 404 without a membership there.
+pub(crate) async fn switch_token(
+    state: &AppState,
+    principal: &UserPrincipal,
+    org: Option<OrganizationId>,
+) -> Result<String, ApiError> {
     if principal.token_id.is_some() {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -174,7 +191,7 @@ pub(super) async fn switch_context(
             "an access token cannot switch organizations",
         ));
     }
-    let org = body.organization_id.ok_or_else(|| {
+    let org = org.ok_or_else(|| {
         ApiError::validation("organizationId is required").with_field("/organizationId", "required")
     })?;
     let membership = state
@@ -185,6 +202,5 @@ pub(super) async fn switch_context(
     let user = state.store.get_user(principal.user_id).await?;
     let now = state.clock.now();
     state.store.record_login(user.id, org, now).await?;
-    let token = issue_user_token(&state.config, now, &user, &membership)?;
-    Ok(Json(TokenResponse { token }))
+    issue_user_token(&state.config, now, &user, &membership)
 }

@@ -22,20 +22,20 @@ use crate::state::AppState;
 
 /// Body of create and rename.
 #[derive(Deserialize, utoipa::ToSchema)]
-pub(super) struct CustomerInput {
+pub(crate) struct CustomerInput {
     #[serde(default)]
-    name: String,
+    pub(crate) name: String,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct CustomerView {
-    id: CustomerOrganizationId,
+pub(crate) struct CustomerView {
+    pub(crate) id: CustomerOrganizationId,
     #[serde(serialize_with = "ts")]
-    created_at: DateTime<Utc>,
-    name: String,
-    user_count: u64,
-    deployment_target_count: u64,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) name: String,
+    pub(crate) user_count: u64,
+    pub(crate) deployment_target_count: u64,
 }
 
 impl CustomerView {
@@ -100,7 +100,22 @@ pub(super) async fn create(
     principal: UserPrincipal,
     JsonBody(body): JsonBody<CustomerInput>,
 ) -> Result<(StatusCode, Json<CustomerView>), ApiError> {
-    require_vendor_writer(&principal)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(create_customer(&state, &principal, body).await?),
+    ))
+}
+
+/// Creates a customer organization (`POST /customer-organizations`).
+///
+/// # Errors
+/// As the route: 403, 400.
+pub(crate) async fn create_customer(
+    state: &AppState,
+    principal: &UserPrincipal,
+    body: CustomerInput,
+) -> Result<CustomerView, ApiError> {
+    require_vendor_writer(principal)?;
     let customer = CustomerOrganization {
         id: CustomerOrganizationId::from_uuid(uuid::Uuid::now_v7()),
         organization_id: principal.organization_id,
@@ -108,7 +123,7 @@ pub(super) async fn create(
         name: parse_name(&body.name)?,
     };
     state.store.create_customer(&customer).await?;
-    Ok((StatusCode::CREATED, Json(CustomerView::new(&customer, &[]))))
+    Ok(CustomerView::new(&customer, &[]))
 }
 
 /// `GET /customer-organizations`: vendor members only, by name, exact counts.
@@ -124,16 +139,25 @@ pub(super) async fn list(
     State(state): State<AppState>,
     principal: UserPrincipal,
 ) -> Result<Json<Vec<CustomerView>>, ApiError> {
+    Ok(Json(list_customers(&state, &principal).await?))
+}
+
+/// The customers by name with exact counts (`GET /customer-organizations`).
+///
+/// # Errors
+/// 403 for customer callers; store failures.
+pub(crate) async fn list_customers(
+    state: &AppState,
+    principal: &UserPrincipal,
+) -> Result<Vec<CustomerView>, ApiError> {
     principal.require_vendor()?;
     let org = principal.organization_id;
     let customers = state.store.list_customers(org).await?;
     let counts = state.store.customer_counts(org).await?;
-    Ok(Json(
-        customers
-            .iter()
-            .map(|c| CustomerView::new(c, &counts))
-            .collect(),
-    ))
+    Ok(customers
+        .iter()
+        .map(|c| CustomerView::new(c, &counts))
+        .collect())
 }
 
 #[utoipa::path(
@@ -150,8 +174,20 @@ pub(super) async fn get_one(
     principal: UserPrincipal,
     Path(id): Path<String>,
 ) -> Result<Json<CustomerView>, ApiError> {
-    let customer = visible_customer(&state, &principal, &id).await?;
-    Ok(Json(view_of(&state, &customer).await?))
+    Ok(Json(get_customer(&state, &principal, &id).await?))
+}
+
+/// One customer the caller may see (`GET /customer-organizations/{id}`).
+///
+/// # Errors
+/// 404 outside the caller's scope.
+pub(crate) async fn get_customer(
+    state: &AppState,
+    principal: &UserPrincipal,
+    id: &str,
+) -> Result<CustomerView, ApiError> {
+    let customer = visible_customer(state, principal, id).await?;
+    view_of(state, &customer).await
 }
 
 /// `PUT /customer-organizations/{id}`: rename.
@@ -171,11 +207,24 @@ pub(super) async fn update(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<CustomerInput>,
 ) -> Result<Json<CustomerView>, ApiError> {
-    let mut customer = visible_customer(&state, &principal, &id).await?;
-    require_vendor_writer(&principal)?;
+    Ok(Json(rename_customer(&state, &principal, &id, body).await?))
+}
+
+/// Renames a customer (`PUT /customer-organizations/{id}`).
+///
+/// # Errors
+/// As the route: 404, 403, 400.
+pub(crate) async fn rename_customer(
+    state: &AppState,
+    principal: &UserPrincipal,
+    id: &str,
+    body: CustomerInput,
+) -> Result<CustomerView, ApiError> {
+    let mut customer = visible_customer(state, principal, id).await?;
+    require_vendor_writer(principal)?;
     customer.name = parse_name(&body.name)?;
     state.store.update_customer(&customer).await?;
-    Ok(Json(view_of(&state, &customer).await?))
+    view_of(state, &customer).await
 }
 
 /// `DELETE /customer-organizations/{id}`: 409 `not-empty` while it owns targets.
@@ -193,14 +242,27 @@ pub(super) async fn delete(
     principal: UserPrincipal,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let customer = visible_customer(&state, &principal, &id).await?;
-    require_vendor_writer(&principal)?;
+    delete_customer(&state, &principal, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Deletes a customer (`DELETE /customer-organizations/{id}`).
+///
+/// # Errors
+/// As the route: 404, 403, 409 `not-empty` while it owns targets.
+pub(crate) async fn delete_customer(
+    state: &AppState,
+    principal: &UserPrincipal,
+    id: &str,
+) -> Result<(), ApiError> {
+    let customer = visible_customer(state, principal, id).await?;
+    require_vendor_writer(principal)?;
     match state
         .store
         .delete_customer(principal.organization_id, customer.id)
         .await
     {
-        Ok(()) => Ok(StatusCode::NO_CONTENT),
+        Ok(()) => Ok(()),
         Err(StoreError::InUse(_)) => Err(ApiError::new(
             StatusCode::CONFLICT,
             "not-empty",

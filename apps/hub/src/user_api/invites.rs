@@ -15,7 +15,7 @@ use serde::Deserialize;
 use super::JsonBody;
 use super::login::{TokenResponse, limit_auth};
 use crate::auth::{
-    LinkPurpose, default_membership, invalid_link, issue_user_token, verify_link_token,
+    Link, LinkPurpose, default_membership, invalid_link, issue_user_token, verify_link_token,
 };
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -55,13 +55,13 @@ pub(super) fn validate_name(name: Option<&str>) -> Result<Option<Name>, ApiError
 
 /// A link token and the new password.
 #[derive(Deserialize, utoipa::ToSchema)]
-pub(super) struct LinkRequest {
+pub(crate) struct LinkRequest {
     #[serde(default)]
-    token: String,
+    pub(crate) token: String,
     #[serde(default)]
-    name: Option<String>,
+    pub(crate) name: Option<String>,
     #[serde(default)]
-    password: String,
+    pub(crate) password: String,
 }
 
 #[utoipa::path(
@@ -81,7 +81,8 @@ pub(super) async fn accept_invite(
     JsonBody(body): JsonBody<LinkRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
     limit_auth(&state, "auth-accept-invite", peer, &headers)?;
-    use_link(&state, LinkPurpose::Invite, body).await
+    let token = use_link(&state, LinkPurpose::Invite, body).await?;
+    Ok(Json(TokenResponse { token }))
 }
 
 #[utoipa::path(
@@ -101,27 +102,68 @@ pub(super) async fn reset_password(
     JsonBody(body): JsonBody<LinkRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
     limit_auth(&state, "auth-reset-password", peer, &headers)?;
-    use_link(&state, LinkPurpose::Reset, body).await
+    let token = use_link(&state, LinkPurpose::Reset, body).await?;
+    Ok(Json(TokenResponse { token }))
 }
 
-async fn use_link(
+/// Why a link cannot be used (the API answers 401 for both alike).
+#[derive(Debug)]
+pub(crate) enum LinkRefusal {
+    /// Malformed, of another purpose, badly signed, or expired.
+    Invalid,
+    /// Valid, but spent: the invite's account has a password, or the
+    /// password changed after the reset link was issued.
+    Used,
+    /// A store failure.
+    Store(ApiError),
+}
+
+impl From<LinkRefusal> for ApiError {
+    fn from(refusal: LinkRefusal) -> Self {
+        match refusal {
+            LinkRefusal::Invalid | LinkRefusal::Used => invalid_link(),
+            LinkRefusal::Store(err) => err,
+        }
+    }
+}
+
+/// The link's token and account while the link can still be used.
+///
+/// # Errors
+/// Why not.
+pub(crate) async fn usable_link(
     state: &AppState,
     purpose: LinkPurpose,
-    body: LinkRequest,
-) -> Result<Json<TokenResponse>, ApiError> {
-    let link = verify_link_token(&state.config, purpose, &body.token)?;
-    let mut user: UserAccount = match state.store.get_user(link.user_id).await {
+    token: &str,
+) -> Result<(Link, UserAccount), LinkRefusal> {
+    let link =
+        verify_link_token(&state.config, purpose, token).map_err(|_| LinkRefusal::Invalid)?;
+    let user: UserAccount = match state.store.get_user(link.user_id).await {
         Ok(user) => user,
-        Err(distr_ports::StoreError::NotFound) => return Err(invalid_link()),
-        Err(err) => return Err(err.into()),
+        Err(distr_ports::StoreError::NotFound) => return Err(LinkRefusal::Invalid),
+        Err(err) => return Err(LinkRefusal::Store(err.into())),
     };
     let used = match purpose {
         LinkPurpose::Invite => user.password_hash.is_some(),
         LinkPurpose::Reset => false,
     };
     if used || link.is_stale_for(&user) {
-        return Err(invalid_link());
+        return Err(LinkRefusal::Used);
     }
+    Ok((link, user))
+}
+
+/// Sets the password from an invite or reset link and returns a user JWT
+/// (`POST /auth/accept-invite`, `/auth/reset-password` after their rate limit).
+///
+/// # Errors
+/// 401 for an unusable link, 400 for an invalid password or name.
+pub(crate) async fn use_link(
+    state: &AppState,
+    purpose: LinkPurpose,
+    body: LinkRequest,
+) -> Result<String, ApiError> {
+    let (link, mut user) = usable_link(state, purpose, &body.token).await?;
     validate_password(&body.password, "/password")?;
     let name = validate_name(body.name.as_deref())?;
     let memberships = state.store.list_memberships_of_user(user.id).await?;
@@ -150,6 +192,5 @@ async fn use_link(
         .store
         .record_login(user.id, membership.organization_id, now)
         .await?;
-    let token = issue_user_token(&state.config, now, &user, &membership)?;
-    Ok(Json(TokenResponse { token }))
+    issue_user_token(&state.config, now, &user, &membership)
 }

@@ -36,7 +36,7 @@ pub(super) struct TokenResponse {
 ///
 /// # Errors
 /// 429 `rate-limited` over the limit.
-pub(super) fn limit_auth(
+pub(crate) fn limit_auth(
     state: &AppState,
     endpoint: &'static str,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,

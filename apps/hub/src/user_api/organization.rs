@@ -24,19 +24,19 @@ const MAX_SCRIPT_BYTES: usize = 64 * 1024;
 /// An organization (HS §2.2).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct OrganizationView {
-    id: OrganizationId,
+pub(crate) struct OrganizationView {
+    pub(crate) id: OrganizationId,
     #[serde(serialize_with = "ts")]
-    created_at: DateTime<Utc>,
-    name: String,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    slug: Option<String>,
+    pub(crate) slug: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pre_connect_script: Option<String>,
+    pub(crate) pre_connect_script: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    post_connect_script: Option<String>,
-    connect_script_is_sudo: bool,
-    pre_post_scripts_enabled: bool,
+    pub(crate) post_connect_script: Option<String>,
+    pub(crate) connect_script_is_sudo: bool,
+    pub(crate) pre_post_scripts_enabled: bool,
 }
 
 impl From<&Organization> for OrganizationView {
@@ -66,11 +66,22 @@ pub(super) async fn get_one(
     State(state): State<AppState>,
     principal: UserPrincipal,
 ) -> Result<Json<OrganizationView>, ApiError> {
+    Ok(Json(get_organization(&state, &principal).await?))
+}
+
+/// The caller's organization (`GET /organization`).
+///
+/// # Errors
+/// Store failures.
+pub(crate) async fn get_organization(
+    state: &AppState,
+    principal: &UserPrincipal,
+) -> Result<OrganizationView, ApiError> {
     let org = state
         .store
         .get_organization(principal.organization_id)
         .await?;
-    Ok(Json(OrganizationView::from(&org)))
+    Ok(OrganizationView::from(&org))
 }
 
 /// `PUT /organization`: `name` is required; an absent optional field keeps
@@ -78,19 +89,19 @@ pub(super) async fn get_one(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[expect(clippy::option_option, reason = "absent keeps, null clears")]
-pub(super) struct UpdateOrganization {
+pub(crate) struct UpdateOrganization {
     #[serde(default)]
-    name: String,
+    pub(crate) name: String,
     #[serde(default, deserialize_with = "present_or_null")]
-    slug: Option<Option<String>>,
+    pub(crate) slug: Option<Option<String>>,
     #[serde(default, deserialize_with = "present_or_null")]
-    pre_connect_script: Option<Option<String>>,
+    pub(crate) pre_connect_script: Option<Option<String>>,
     #[serde(default, deserialize_with = "present_or_null")]
-    post_connect_script: Option<Option<String>>,
+    pub(crate) post_connect_script: Option<Option<String>>,
     #[serde(default)]
-    connect_script_is_sudo: Option<bool>,
+    pub(crate) connect_script_is_sudo: Option<bool>,
     #[serde(default)]
-    pre_post_scripts_enabled: Option<bool>,
+    pub(crate) pre_post_scripts_enabled: Option<bool>,
 }
 
 /// `^[a-z0-9][a-z0-9-]{0,63}$` (HS §2.2).
@@ -159,7 +170,24 @@ pub(super) async fn update(
     principal: UserPrincipal,
     JsonBody(body): JsonBody<UpdateOrganization>,
 ) -> Result<Json<OrganizationView>, ApiError> {
-    if !(principal.is_vendor() && principal.role == UserRole::Admin) {
+    Ok(Json(update_organization(&state, &principal, body).await?))
+}
+
+/// Whether the caller may change the organization (vendor admins).
+pub(crate) fn may_edit_organization(principal: &UserPrincipal) -> bool {
+    principal.is_vendor() && principal.role == UserRole::Admin
+}
+
+/// Changes the organization (`PUT /organization`), vendor admins only.
+///
+/// # Errors
+/// 403 for anyone else; 400 for invalid fields.
+pub(crate) async fn update_organization(
+    state: &AppState,
+    principal: &UserPrincipal,
+    body: UpdateOrganization,
+) -> Result<OrganizationView, ApiError> {
+    if !may_edit_organization(principal) {
         return Err(ApiError::forbidden());
     }
     let org = state
@@ -168,7 +196,7 @@ pub(super) async fn update(
         .await?;
     let org = apply_update(org, body)?;
     state.store.update_organization(&org).await?;
-    Ok(Json(OrganizationView::from(&org)))
+    Ok(OrganizationView::from(&org))
 }
 
 #[cfg(test)]

@@ -15,23 +15,23 @@ use crate::state::AppState;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct UpdateProfile {
+pub(crate) struct UpdateProfile {
     #[serde(default)]
-    name: Option<String>,
+    pub(crate) name: Option<String>,
     #[serde(default)]
-    password: Option<String>,
+    pub(crate) password: Option<String>,
     #[serde(default)]
-    current_password: Option<String>,
+    pub(crate) current_password: Option<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct ProfileView {
+pub(crate) struct ProfileView {
     #[serde(flatten)]
-    user: UserView,
+    pub(crate) user: UserView,
     /// A fresh user JWT, only after a password change.
     #[serde(skip_serializing_if = "Option::is_none")]
-    token: Option<String>,
+    pub(crate) token: Option<String>,
 }
 
 fn wrong_current_password() -> ApiError {
@@ -53,6 +53,18 @@ pub(super) async fn update(
     principal: UserPrincipal,
     JsonBody(body): JsonBody<UpdateProfile>,
 ) -> Result<Json<ProfileView>, ApiError> {
+    Ok(Json(update_profile(&state, &principal, body).await?))
+}
+
+/// Changes the caller's name or password (`POST /settings/user`).
+///
+/// # Errors
+/// As the route: 400 for an invalid name or password or a wrong current password.
+pub(crate) async fn update_profile(
+    state: &AppState,
+    principal: &UserPrincipal,
+    body: UpdateProfile,
+) -> Result<ProfileView, ApiError> {
     let membership = state
         .store
         .get_membership(principal.organization_id, principal.user_id)
@@ -87,8 +99,8 @@ pub(super) async fn update(
         user.name = name;
     }
     state.store.update_user(&user).await?;
-    Ok(Json(ProfileView {
+    Ok(ProfileView {
         user: UserView::new(&user, &membership),
         token,
-    }))
+    })
 }

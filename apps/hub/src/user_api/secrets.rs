@@ -7,7 +7,9 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use distr_domain::ids::{CustomerOrganizationId, OrganizationId, SecretId, UserAccountId};
+use distr_domain::ids::{
+    CustomerOrganizationId, DeploymentId, OrganizationId, SecretId, UserAccountId,
+};
 use distr_domain::secret::{Secret, SecretKey};
 use serde::{Deserialize, Serialize};
 
@@ -23,13 +25,13 @@ pub const MAX_VALUE_BYTES: usize = 64 * 1024;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct CreateSecret {
+pub(crate) struct CreateSecret {
     #[serde(default)]
-    key: String,
+    pub(crate) key: String,
     #[serde(default)]
-    value: Option<String>,
+    pub(crate) value: Option<String>,
     #[serde(default)]
-    customer_organization_id: Option<CustomerOrganizationId>,
+    pub(crate) customer_organization_id: Option<CustomerOrganizationId>,
 }
 
 /// Body of `PUT /secrets/{id}`.
@@ -49,17 +51,17 @@ pub(super) struct ListQuery {
 
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct SecretView {
-    id: SecretId,
-    key: String,
+pub(crate) struct SecretView {
+    pub(crate) id: SecretId,
+    pub(crate) key: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    customer_organization_id: Option<CustomerOrganizationId>,
+    pub(crate) customer_organization_id: Option<CustomerOrganizationId>,
     #[serde(serialize_with = "ts")]
-    created_at: DateTime<Utc>,
+    pub(crate) created_at: DateTime<Utc>,
     #[serde(serialize_with = "ts")]
-    updated_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    updated_by_user_account_id: Option<UserAccountId>,
+    pub(crate) updated_by_user_account_id: Option<UserAccountId>,
 }
 
 impl From<&Secret> for SecretView {
@@ -140,9 +142,27 @@ pub(super) async fn list(
     principal: UserPrincipal,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Vec<SecretView>>, ApiError> {
-    let asked = query
-        .customer_organization_id
-        .as_deref()
+    Ok(Json(
+        list_secrets(
+            &state,
+            &principal,
+            query.customer_organization_id.as_deref(),
+        )
+        .await?,
+    ))
+}
+
+/// The secrets of one scope (`GET /secrets[?customerOrganizationId=]`):
+/// vendor-level by default; customers always get their own.
+///
+/// # Errors
+/// 404 for another customer's scope or an unknown customer.
+pub(crate) async fn list_secrets(
+    state: &AppState,
+    principal: &UserPrincipal,
+    customer: Option<&str>,
+) -> Result<Vec<SecretView>, ApiError> {
+    let asked = customer
         .filter(|raw| !raw.is_empty())
         .map(parse_id::<CustomerOrganizationId>)
         .transpose()?;
@@ -162,7 +182,7 @@ pub(super) async fn list(
         .store
         .list_secrets(principal.organization_id, scope)
         .await?;
-    Ok(Json(secrets.iter().map(SecretView::from).collect()))
+    Ok(secrets.iter().map(SecretView::from).collect())
 }
 
 /// `PUT /secrets/{id}` with `{value}`.
@@ -182,10 +202,25 @@ pub(super) async fn update(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<UpdateSecret>,
 ) -> Result<Json<SecretView>, ApiError> {
-    let mut secret = visible_secret(&state, &principal, &id).await?;
+    Ok(Json(
+        replace_value(&state, &principal, &id, body.value).await?,
+    ))
+}
+
+/// Changes a secret's value (`PUT /secrets/{id}`).
+///
+/// # Errors
+/// As the route: 404, 403, 400.
+pub(crate) async fn replace_value(
+    state: &AppState,
+    principal: &UserPrincipal,
+    id: &str,
+    value: Option<String>,
+) -> Result<SecretView, ApiError> {
+    let mut secret = visible_secret(state, principal, id).await?;
     principal.require_write()?;
     let mut err = ApiError::validation("invalid secret");
-    let value = checked_value(body.value, &mut err);
+    let value = checked_value(value, &mut err);
     if !err.errors.is_empty() {
         return Err(err);
     }
@@ -202,12 +237,12 @@ pub(super) async fn update(
         "secret value changed"
     );
     publish_scope(
-        &state,
+        state,
         secret.organization_id,
         secret.customer_organization_id,
     )
     .await?;
-    Ok(Json(SecretView::from(&secret)))
+    Ok(SecretView::from(&secret))
 }
 
 /// `DELETE /secrets/{id}`: 409 `in-use` while a current revision of its scope references the key.
@@ -225,13 +260,77 @@ pub(super) async fn delete(
     principal: UserPrincipal,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let secret = visible_secret(&state, &principal, &id).await?;
+    delete_secret(&state, &principal, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Deletes a secret (`DELETE /secrets/{id}`).
+///
+/// # Errors
+/// As the route: 404, 403, 409 `in-use`.
+pub(crate) async fn delete_secret(
+    state: &AppState,
+    principal: &UserPrincipal,
+    id: &str,
+) -> Result<(), ApiError> {
+    let secret = visible_secret(state, principal, id).await?;
     principal.require_write()?;
     state
         .store
         .delete_secret(principal.organization_id, secret.id)
         .await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
+}
+
+/// A deployment whose current revision references a secret's key.
+#[derive(Debug)]
+pub(crate) struct SecretUse {
+    /// The deployment.
+    pub(crate) deployment_id: DeploymentId,
+    /// Its target's name.
+    pub(crate) target_name: String,
+}
+
+/// The deployments of the secret's scope whose current revision references
+/// its key: why `DELETE` answers 409 `in-use` (the store's rule, HS §2.5).
+///
+/// # Errors
+/// 404 outside the caller's scope; store failures.
+pub(crate) async fn secret_uses(
+    state: &AppState,
+    principal: &UserPrincipal,
+    id: &str,
+) -> Result<Vec<SecretUse>, ApiError> {
+    let secret = visible_secret(state, principal, id).await?;
+    let scope = secret.customer_organization_id;
+    let targets: Vec<_> = state
+        .store
+        .list_targets(secret.organization_id, scope)
+        .await?
+        .into_iter()
+        .filter(|t| t.customer_organization_id == scope)
+        .collect();
+    let ids: Vec<_> = targets.iter().map(|t| t.id).collect();
+    let deployments = state.store.list_deployments_of_targets(&ids).await?;
+    let deployment_ids: Vec<_> = deployments.iter().map(|d| d.id).collect();
+    let revisions = state.store.current_revisions(&deployment_ids).await?;
+    let mut uses = Vec::new();
+    for revision in revisions
+        .iter()
+        .filter(|r| r.references_secret(secret.key.as_str()))
+    {
+        let target_name = deployments
+            .iter()
+            .find(|d| d.id == revision.deployment_id)
+            .and_then(|d| targets.iter().find(|t| t.id == d.deployment_target_id))
+            .map(|t| t.name.as_str().to_owned())
+            .unwrap_or_default();
+        uses.push(SecretUse {
+            deployment_id: revision.deployment_id,
+            target_name,
+        });
+    }
+    Ok(uses)
 }
 
 #[utoipa::path(
@@ -248,6 +347,21 @@ pub(super) async fn create(
     principal: UserPrincipal,
     JsonBody(body): JsonBody<CreateSecret>,
 ) -> Result<(StatusCode, Json<SecretView>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(create_secret(&state, &principal, body).await?),
+    ))
+}
+
+/// Creates a secret (`POST /secrets`); customers always in their own scope.
+///
+/// # Errors
+/// As the route: 403, 400, 400 `duplicate-name`.
+pub(crate) async fn create_secret(
+    state: &AppState,
+    principal: &UserPrincipal,
+    body: CreateSecret,
+) -> Result<SecretView, ApiError> {
     principal.require_write()?;
     let scope = match principal.customer_organization_id {
         // Customer-created objects are always the caller's customer's.
@@ -292,6 +406,6 @@ pub(super) async fn create(
     };
     state.store.create_secret(&secret).await?;
     // A new key can make a failing deployment of this scope renderable.
-    publish_scope(&state, principal.organization_id, scope).await?;
-    Ok((StatusCode::CREATED, Json(SecretView::from(&secret))))
+    publish_scope(state, principal.organization_id, scope).await?;
+    Ok(SecretView::from(&secret))
 }

@@ -20,18 +20,18 @@ const MAX_LABEL: usize = 100;
 
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct TokenView {
-    id: AccessTokenId,
+pub(crate) struct TokenView {
+    pub(crate) id: AccessTokenId,
     #[serde(serialize_with = "ts")]
-    created_at: DateTime<Utc>,
-    label: String,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) label: String,
     #[serde(serialize_with = "opt_ts", skip_serializing_if = "Option::is_none")]
-    expires_at: Option<DateTime<Utc>>,
+    pub(crate) expires_at: Option<DateTime<Utc>>,
     #[serde(serialize_with = "opt_ts", skip_serializing_if = "Option::is_none")]
-    last_used_at: Option<DateTime<Utc>>,
-    key_hint: String,
+    pub(crate) last_used_at: Option<DateTime<Utc>>,
+    pub(crate) key_hint: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    key: Option<String>,
+    pub(crate) key: Option<String>,
 }
 
 impl TokenView {
@@ -60,22 +60,31 @@ pub(super) async fn list(
     State(state): State<AppState>,
     principal: UserPrincipal,
 ) -> Result<Json<Vec<TokenView>>, ApiError> {
+    Ok(Json(list_tokens(&state, &principal).await?))
+}
+
+/// The caller's tokens, without keys (`GET /settings/tokens`).
+///
+/// # Errors
+/// Store failures.
+pub(crate) async fn list_tokens(
+    state: &AppState,
+    principal: &UserPrincipal,
+) -> Result<Vec<TokenView>, ApiError> {
     let tokens = state
         .store
         .list_access_tokens(principal.organization_id, principal.user_id)
         .await?;
-    Ok(Json(
-        tokens.iter().map(|t| TokenView::new(t, None)).collect(),
-    ))
+    Ok(tokens.iter().map(|t| TokenView::new(t, None)).collect())
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct CreateToken {
+pub(crate) struct CreateToken {
     #[serde(default)]
-    label: Option<String>,
+    pub(crate) label: Option<String>,
     #[serde(default)]
-    expires_at: Option<DateTime<Utc>>,
+    pub(crate) expires_at: Option<DateTime<Utc>>,
 }
 
 #[utoipa::path(
@@ -92,6 +101,21 @@ pub(super) async fn create(
     principal: UserPrincipal,
     JsonBody(body): JsonBody<CreateToken>,
 ) -> Result<(StatusCode, Json<TokenView>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(create_token(&state, &principal, body).await?),
+    ))
+}
+
+/// Creates a token; its key is in the answer only (`POST /settings/tokens`).
+///
+/// # Errors
+/// 400 for a long label or a past expiry.
+pub(crate) async fn create_token(
+    state: &AppState,
+    principal: &UserPrincipal,
+    body: CreateToken,
+) -> Result<TokenView, ApiError> {
     let now = state.clock.now();
     let label = body.label.unwrap_or_default().trim().to_owned();
     if label.chars().count() > MAX_LABEL {
@@ -118,10 +142,7 @@ pub(super) async fn create(
             .to_owned(),
     };
     state.store.create_access_token(&token).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(TokenView::new(&token, Some(text))),
-    ))
+    Ok(TokenView::new(&token, Some(text)))
 }
 
 #[utoipa::path(
@@ -138,10 +159,23 @@ pub(super) async fn delete(
     principal: UserPrincipal,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let id: AccessTokenId = parse_id(&id)?;
+    revoke_token(&state, &principal, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Revokes one of the caller's tokens (`DELETE /settings/tokens/{id}`).
+///
+/// # Errors
+/// 404 for another user's or an unknown token.
+pub(crate) async fn revoke_token(
+    state: &AppState,
+    principal: &UserPrincipal,
+    id: &str,
+) -> Result<(), ApiError> {
+    let id: AccessTokenId = parse_id(id)?;
     state
         .store
         .delete_access_token(principal.organization_id, principal.user_id, id)
         .await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }

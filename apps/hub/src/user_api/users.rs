@@ -26,21 +26,21 @@ use crate::state::AppState;
 /// A user as a member of one organization (HS §3.6).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct UserView {
-    id: UserAccountId,
+pub(crate) struct UserView {
+    pub(crate) id: UserAccountId,
     #[serde(serialize_with = "ts")]
-    created_at: DateTime<Utc>,
-    email: String,
-    name: String,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) email: String,
+    pub(crate) name: String,
     #[schema(value_type = String, example = "read_write")]
-    user_role: UserRole,
+    pub(crate) user_role: UserRole,
     #[serde(skip_serializing_if = "Option::is_none")]
-    customer_organization_id: Option<CustomerOrganizationId>,
+    pub(crate) customer_organization_id: Option<CustomerOrganizationId>,
     #[serde(serialize_with = "ts")]
-    joined_org_at: DateTime<Utc>,
-    active: bool,
+    pub(crate) joined_org_at: DateTime<Utc>,
+    pub(crate) active: bool,
     #[serde(serialize_with = "opt_ts", skip_serializing_if = "Option::is_none")]
-    last_logged_in_at: Option<DateTime<Utc>>,
+    pub(crate) last_logged_in_at: Option<DateTime<Utc>>,
 }
 
 impl UserView {
@@ -85,16 +85,29 @@ fn require_manager(
     principal: &UserPrincipal,
     customer: Option<CustomerOrganizationId>,
 ) -> Result<(), ApiError> {
-    let allowed = match principal.role {
-        UserRole::Admin => principal.can_see(customer),
-        UserRole::ReadWrite => principal.is_vendor() && customer.is_some(),
-        UserRole::ReadOnly => false,
-    };
-    if allowed {
+    if may_manage(principal, customer) {
         Ok(())
     } else {
         Err(ApiError::forbidden())
     }
+}
+
+/// Whether the caller may invite, change or remove members of `customer`
+/// (the rule behind [`require_manager`], for hiding forbidden actions).
+pub(crate) fn may_manage(
+    principal: &UserPrincipal,
+    customer: Option<CustomerOrganizationId>,
+) -> bool {
+    match principal.role {
+        UserRole::Admin => principal.can_see(customer),
+        UserRole::ReadWrite => principal.is_vendor() && customer.is_some(),
+        UserRole::ReadOnly => false,
+    }
+}
+
+/// Whether the caller may issue password-reset links (admins, in scope).
+pub(crate) fn may_issue_reset(principal: &UserPrincipal) -> bool {
+    principal.role == UserRole::Admin
 }
 
 /// Refuses changes of the caller's own role or membership: 409 `last-admin`
@@ -138,6 +151,17 @@ pub(super) async fn list(
     State(state): State<AppState>,
     principal: UserPrincipal,
 ) -> Result<Json<Vec<UserView>>, ApiError> {
+    Ok(Json(list_members(&state, &principal).await?))
+}
+
+/// The members the caller may see (`GET /user-accounts`).
+///
+/// # Errors
+/// Store failures.
+pub(crate) async fn list_members(
+    state: &AppState,
+    principal: &UserPrincipal,
+) -> Result<Vec<UserView>, ApiError> {
     let memberships = state
         .store
         .list_memberships_of_organization(principal.organization_id)
@@ -150,27 +174,27 @@ pub(super) async fn list(
         let user = state.store.get_user(membership.user_account_id).await?;
         views.push(UserView::new(&user, membership));
     }
-    Ok(Json(views))
+    Ok(views)
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct InviteRequest {
+pub(crate) struct InviteRequest {
     #[serde(default)]
-    email: String,
+    pub(crate) email: String,
     #[serde(default)]
-    name: String,
+    pub(crate) name: String,
     #[serde(default)]
-    user_role: String,
+    pub(crate) user_role: String,
     #[serde(default)]
-    customer_organization_id: Option<CustomerOrganizationId>,
+    pub(crate) customer_organization_id: Option<CustomerOrganizationId>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct InviteResponse {
-    user: UserView,
-    invite_url: Option<String>,
+pub(crate) struct InviteResponse {
+    pub(crate) user: UserView,
+    pub(crate) invite_url: Option<String>,
 }
 
 struct ValidInvite {
@@ -256,11 +280,26 @@ pub(super) async fn create(
     principal: UserPrincipal,
     JsonBody(body): JsonBody<InviteRequest>,
 ) -> Result<(StatusCode, Json<InviteResponse>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(invite(&state, &principal, body).await?),
+    ))
+}
+
+/// Invites a user, or adds an existing account (`POST /user-accounts`).
+///
+/// # Errors
+/// As the route: 403, 400 `validation-error`, store failures.
+pub(crate) async fn invite(
+    state: &AppState,
+    principal: &UserPrincipal,
+    body: InviteRequest,
+) -> Result<InviteResponse, ApiError> {
     if !principal.role.can_write() {
         return Err(ApiError::forbidden());
     }
-    let customer = invite_customer(&state, &principal, body.customer_organization_id).await?;
-    require_manager(&principal, customer)?;
+    let customer = invite_customer(state, principal, body.customer_organization_id).await?;
+    require_manager(principal, customer)?;
     let input = validate_invite(&body)?;
     let now = state.clock.now();
     let (user, created) = match state.store.find_user_by_email(&input.email).await? {
@@ -289,26 +328,23 @@ pub(super) async fn create(
     };
     state.store.create_membership(&membership).await?;
     let invite_url = if created {
-        Some(invite_url(&state, &user, principal.organization_id)?)
+        Some(invite_url(state, &user, principal.organization_id)?)
     } else {
         None
     };
-    Ok((
-        StatusCode::CREATED,
-        Json(InviteResponse {
-            user: UserView::new(&user, &membership),
-            invite_url,
-        }),
-    ))
+    Ok(InviteResponse {
+        user: UserView::new(&user, &membership),
+        invite_url,
+    })
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct PatchRequest {
+pub(crate) struct PatchRequest {
     #[serde(default)]
-    name: Option<String>,
+    pub(crate) name: Option<String>,
     #[serde(default)]
-    user_role: Option<String>,
+    pub(crate) user_role: Option<String>,
 }
 
 #[utoipa::path(
@@ -327,8 +363,21 @@ pub(super) async fn patch(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<PatchRequest>,
 ) -> Result<Json<UserView>, ApiError> {
-    let (mut user, mut membership) = visible_member(&state, &principal, &id).await?;
-    require_manager(&principal, membership.customer_organization_id)?;
+    Ok(Json(update_member(&state, &principal, &id, body).await?))
+}
+
+/// Renames a member or changes their role (`PATCH /user-accounts/{id}`).
+///
+/// # Errors
+/// As the route: 404, 403, 400, 409 `last-admin`.
+pub(crate) async fn update_member(
+    state: &AppState,
+    principal: &UserPrincipal,
+    id: &str,
+    body: PatchRequest,
+) -> Result<UserView, ApiError> {
+    let (mut user, mut membership) = visible_member(state, principal, id).await?;
+    require_manager(principal, membership.customer_organization_id)?;
     let name = validate_name(body.name.as_deref())?;
     let role = body
         .user_role
@@ -337,7 +386,7 @@ pub(super) async fn patch(
         .transpose()
         .map_err(|e| ApiError::validation("invalid role").with_field("/userRole", e.reason))?;
     if let Some(role) = role.filter(|r| *r != membership.user_role) {
-        require_other(&state, &principal, &membership).await?;
+        require_other(state, principal, &membership).await?;
         state
             .store
             .update_membership_role(principal.organization_id, user.id, role)
@@ -348,7 +397,7 @@ pub(super) async fn patch(
         user.name = name;
         state.store.update_user(&user).await?;
     }
-    Ok(Json(UserView::new(&user, &membership)))
+    Ok(UserView::new(&user, &membership))
 }
 
 #[utoipa::path(
@@ -365,14 +414,27 @@ pub(super) async fn delete(
     principal: UserPrincipal,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let (user, membership) = visible_member(&state, &principal, &id).await?;
-    require_manager(&principal, membership.customer_organization_id)?;
-    require_other(&state, &principal, &membership).await?;
+    remove_member(&state, &principal, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Removes a membership (`DELETE /user-accounts/{id}`).
+///
+/// # Errors
+/// As the route: 404, 403, 409 `last-admin`.
+pub(crate) async fn remove_member(
+    state: &AppState,
+    principal: &UserPrincipal,
+    id: &str,
+) -> Result<(), ApiError> {
+    let (user, membership) = visible_member(state, principal, id).await?;
+    require_manager(principal, membership.customer_organization_id)?;
+    require_other(state, principal, &membership).await?;
     state
         .store
         .delete_membership(principal.organization_id, user.id)
         .await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -395,14 +457,27 @@ pub(super) async fn reinvite(
     principal: UserPrincipal,
     Path(id): Path<String>,
 ) -> Result<Json<InviteLink>, ApiError> {
-    let (user, membership) = visible_member(&state, &principal, &id).await?;
-    require_manager(&principal, membership.customer_organization_id)?;
+    Ok(Json(InviteLink {
+        invite_url: new_invite_url(&state, &principal, &id).await?,
+    }))
+}
+
+/// A new invite link for an account that is not active yet
+/// (`POST /user-accounts/{id}/invite`).
+///
+/// # Errors
+/// As the route: 404, 403, 400 for an active account.
+pub(crate) async fn new_invite_url(
+    state: &AppState,
+    principal: &UserPrincipal,
+    id: &str,
+) -> Result<String, ApiError> {
+    let (user, membership) = visible_member(state, principal, id).await?;
+    require_manager(principal, membership.customer_organization_id)?;
     if user.password_hash.is_some() {
         return Err(ApiError::validation("the account is already active"));
     }
-    Ok(Json(InviteLink {
-        invite_url: invite_url(&state, &user, principal.organization_id)?,
-    }))
+    invite_url(state, &user, principal.organization_id)
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -425,8 +500,22 @@ pub(super) async fn password_reset(
     principal: UserPrincipal,
     Path(id): Path<String>,
 ) -> Result<Json<ResetLink>, ApiError> {
-    let (user, _) = visible_member(&state, &principal, &id).await?;
-    if principal.role != UserRole::Admin {
+    Ok(Json(ResetLink {
+        reset_url: new_reset_url(&state, &principal, &id).await?,
+    }))
+}
+
+/// A password-reset link for a member (`POST /user-accounts/{id}/password-reset`).
+///
+/// # Errors
+/// As the route: 404, 403.
+pub(crate) async fn new_reset_url(
+    state: &AppState,
+    principal: &UserPrincipal,
+    id: &str,
+) -> Result<String, ApiError> {
+    let (user, _) = visible_member(state, principal, id).await?;
+    if !may_issue_reset(principal) {
         return Err(ApiError::forbidden());
     }
     let token = issue_link_token(
@@ -436,7 +525,5 @@ pub(super) async fn password_reset(
         &user,
         Some(principal.organization_id),
     )?;
-    Ok(Json(ResetLink {
-        reset_url: link_url(&state.config, LinkPurpose::Reset, &token),
-    }))
+    Ok(link_url(&state.config, LinkPurpose::Reset, &token))
 }

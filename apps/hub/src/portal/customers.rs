@@ -1,0 +1,235 @@
+//! `/customers` and `/customers/{id}` (HS §4.4), vendor members: the list
+//! with user and target counts; create, rename and delete (409 `not-empty`
+//! shown inline); the detail page's tabs Users, Secrets and Targets. Every
+//! action calls the `/customer-organizations` functions.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use distr_domain::ids::CustomerOrganizationId;
+use serde::Deserialize;
+
+use super::csrf::{CsrfForm, NoFields};
+use super::page::{Chrome, FormError, PortalError, html_with, see_other};
+use super::people::Notes;
+use super::secrets::{self, SecretsSection};
+use super::session::Session;
+use super::users::{self, UsersSection};
+use crate::problem::ApiError;
+use crate::state::AppState;
+use crate::user_api::customers::{
+    CustomerInput, create_customer, delete_customer, get_customer, list_customers, rename_customer,
+};
+use crate::user_api::targets::list_visible;
+
+/// One row of the list.
+#[derive(Debug)]
+struct CustomerRow {
+    id: String,
+    name: String,
+    users: u64,
+    targets: u64,
+}
+
+#[derive(Template)]
+#[template(path = "portal/customers.html")]
+struct ListPage {
+    chrome: Chrome,
+    customers: Vec<CustomerRow>,
+    name: String,
+    error: FormError,
+}
+
+async fn list_page(
+    state: &AppState,
+    session: &Session,
+    name: String,
+    error: FormError,
+    status: StatusCode,
+) -> Result<Response, PortalError> {
+    let customers = list_customers(state, &session.principal)
+        .await?
+        .into_iter()
+        .map(|c| CustomerRow {
+            id: c.id.to_string(),
+            name: c.name,
+            users: c.user_count,
+            targets: c.deployment_target_count,
+        })
+        .collect();
+    let page = ListPage {
+        chrome: Chrome::new(state, session, "customers"),
+        customers,
+        name,
+        error,
+    };
+    Ok(html_with(status, &page))
+}
+
+pub(super) async fn list(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<Response, PortalError> {
+    list_page(
+        &state,
+        &session,
+        String::new(),
+        FormError::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub(super) struct NameForm {
+    #[serde(default)]
+    name: String,
+}
+
+pub(super) async fn create(
+    State(state): State<AppState>,
+    CsrfForm(session, form): CsrfForm<NameForm>,
+) -> Result<Response, PortalError> {
+    let body = CustomerInput {
+        name: form.name.clone(),
+    };
+    match create_customer(&state, &session.principal, body).await {
+        Ok(customer) => Ok(see_other(&format!("/customers/{}", customer.id))),
+        Err(err) if err.status == StatusCode::BAD_REQUEST => {
+            list_page(
+                &state,
+                &session,
+                form.name,
+                err.into(),
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// One target of the Targets tab.
+#[derive(Debug)]
+struct TargetRow {
+    id: String,
+    name: String,
+    kind: &'static str,
+    state: &'static str,
+    deployments: usize,
+}
+
+#[derive(Template)]
+#[template(path = "portal/customer.html")]
+struct DetailPage {
+    chrome: Chrome,
+    id: String,
+    name: String,
+    user_count: u64,
+    target_count: u64,
+    can_write: bool,
+    users: UsersSection,
+    secrets: SecretsSection,
+    targets: Vec<TargetRow>,
+    notes: Notes,
+}
+
+const fn state_label(state: &str) -> &'static str {
+    match state.as_bytes() {
+        b"connected" => "Connected",
+        b"stale" => "Stale",
+        _ => "Not connected",
+    }
+}
+
+/// Renders customer `id`'s page with `notes` (also the answer of the users
+/// and secrets forms posted from it).
+pub(super) async fn detail_answer(
+    state: &AppState,
+    session: &Session,
+    id: CustomerOrganizationId,
+    notes: Notes,
+    status: StatusCode,
+) -> Result<Response, PortalError> {
+    let p = &session.principal;
+    p.require_vendor()?;
+    let customer = get_customer(state, p, &id.to_string()).await?;
+    let targets = list_visible(state, p)
+        .await?
+        .into_iter()
+        .filter(|t| t.customer_organization.as_ref().is_some_and(|c| c.id == id))
+        .map(|t| TargetRow {
+            id: t.id.to_string(),
+            name: t.name,
+            kind: t.target_type,
+            state: state_label(t.connection_state),
+            deployments: t.deployments.len(),
+        })
+        .collect();
+    let page = DetailPage {
+        chrome: Chrome::new(state, session, "customers"),
+        id: customer.id.to_string(),
+        name: customer.name,
+        user_count: customer.user_count,
+        target_count: customer.deployment_target_count,
+        can_write: p.role.can_write(),
+        users: users::section(state, session, Some(id)).await?,
+        secrets: secrets::section(state, session, Some(id)).await?,
+        targets,
+        notes,
+    };
+    Ok(html_with(status, &page))
+}
+
+pub(super) async fn detail(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Result<Response, PortalError> {
+    session.principal.require_vendor()?;
+    let id = crate::user_api::parse_id(&id)?;
+    detail_answer(&state, &session, id, Notes::default(), StatusCode::OK).await
+}
+
+/// An error of the rename or delete form, inline (but 404).
+async fn customer_refused(
+    state: &AppState,
+    session: &Session,
+    raw_id: &str,
+    err: ApiError,
+) -> Result<Response, PortalError> {
+    if err.status == StatusCode::NOT_FOUND || !err.status.is_client_error() {
+        return Err(err.into());
+    }
+    let id = crate::user_api::parse_id(raw_id)?;
+    let status = err.status;
+    let notes = Notes {
+        customer_error: err.into(),
+        ..Notes::default()
+    };
+    detail_answer(state, session, id, notes, status).await
+}
+
+pub(super) async fn rename(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(session, form): CsrfForm<NameForm>,
+) -> Result<Response, PortalError> {
+    let body = CustomerInput { name: form.name };
+    match rename_customer(&state, &session.principal, &id, body).await {
+        Ok(customer) => Ok(see_other(&format!("/customers/{}", customer.id))),
+        Err(err) => customer_refused(&state, &session, &id, err).await,
+    }
+}
+
+pub(super) async fn remove(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(session, NoFields {}): CsrfForm<NoFields>,
+) -> Result<Response, PortalError> {
+    match delete_customer(&state, &session.principal, &id).await {
+        Ok(()) => Ok(see_other("/customers")),
+        Err(err) => customer_refused(&state, &session, &id, err).await,
+    }
+}

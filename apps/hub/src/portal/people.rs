@@ -1,0 +1,91 @@
+//! What the users, secrets and customer pages share (HS §4.4): the inline
+//! notes a POST answer renders (errors, a link shown once, the deployments
+//! that keep a secret in use) and where such a page belongs (`from`).
+
+use distr_domain::ids::CustomerOrganizationId;
+
+use super::page::FormError;
+use crate::problem::ApiError;
+use crate::user_api::parse_id;
+
+/// An invite or reset link, shown once in a copy box (the answer is
+/// `no-store`, and the link goes into no redirect or cookie).
+#[derive(Debug, Clone, Default)]
+pub(super) struct ShownLink {
+    /// "Invite link" or "Password-reset link".
+    pub what: &'static str,
+    /// Whose link it is (the member's e-mail).
+    pub whom: String,
+    /// The URL.
+    pub url: String,
+}
+
+/// One deployment that still references a secret's key.
+#[derive(Debug, Clone)]
+pub(super) struct UseRow {
+    /// The deployment id (for the link).
+    pub deployment_id: String,
+    /// Its target's name.
+    pub target_name: String,
+}
+
+/// The input a failed form keeps: never a secret value or password.
+#[derive(Debug, Clone, Default)]
+pub(super) struct InviteInput {
+    /// E-mail.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Role (wire name).
+    pub role: String,
+}
+
+/// Everything a POST answer shows inline on a users, secrets or customer page.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Notes {
+    /// An error of the users section.
+    pub users_error: FormError,
+    /// The invite form's input, kept on errors.
+    pub invite: InviteInput,
+    /// A link shown once.
+    pub link: Option<ShownLink>,
+    /// An error of the secrets section.
+    pub secrets_error: FormError,
+    /// The new-secret key, kept on errors (the value never is).
+    pub secret_key: String,
+    /// The deployments that keep a secret in use (after a refused delete).
+    pub in_use: Vec<UseRow>,
+    /// An error of the customer's rename or delete form.
+    pub customer_error: FormError,
+}
+
+impl Notes {
+    /// Notes with a users-section error.
+    pub(super) fn users(err: ApiError) -> Self {
+        Self {
+            users_error: err.into(),
+            ..Self::default()
+        }
+    }
+}
+
+/// The customer page a form was posted from (`from`), or `None` for the
+/// top-level `/users` or `/secrets` page.
+///
+/// # Errors
+/// 404 for a malformed id.
+pub(super) fn from_customer(from: &str) -> Result<Option<CustomerOrganizationId>, ApiError> {
+    if from.is_empty() {
+        Ok(None)
+    } else {
+        parse_id(from).map(Some)
+    }
+}
+
+/// Where a successful POST returns to.
+pub(super) fn back_to(top: &str, from: Option<CustomerOrganizationId>, anchor: &str) -> String {
+    match from {
+        Some(customer) => format!("/customers/{customer}#{anchor}"),
+        None => top.to_owned(),
+    }
+}
