@@ -9,6 +9,7 @@ mod applications;
 mod customers;
 mod deployments;
 mod error;
+mod fleet;
 mod organizations;
 mod retention;
 mod secrets;
@@ -24,6 +25,7 @@ pub use applications::ApplicationStore;
 pub use customers::{CustomerCounts, CustomerStore};
 pub use deployments::DeploymentStore;
 pub use error::StoreError;
+pub use fleet::{CONNECTION_STATES, DEPLOYMENT_HEALTHS, FleetCounts, FleetStore};
 pub use organizations::OrganizationStore;
 pub use retention::{LeaseRequest, RetentionStore};
 pub use secrets::{LastGoodPayloadStore, SecretStore};
@@ -53,6 +55,7 @@ pub trait Store:
     + LastGoodPayloadStore
     + SettingsStore
     + RetentionStore
+    + FleetStore
     + Send
     + Sync
     + std::fmt::Debug

@@ -12,6 +12,7 @@ pub mod agent_versions;
 pub mod applications;
 pub mod customers;
 pub mod deployments;
+pub mod fleet;
 pub mod heartbeats;
 pub mod memberships;
 pub mod organizations;
@@ -212,6 +213,8 @@ macro_rules! store_contract_tests {
             retention::lease_is_exclusive_and_each_slot_runs_once,
             retention::lapsed_lease_is_taken_over,
             retention::concurrent_lease_requests_grant_one,
+            fleet::fleet_counts_classify_targets_and_deployments,
+            fleet::fleet_counts_of_an_empty_store_are_zero,
             settings::put_setting_if_absent_keeps_first_value,
             settings::concurrent_put_setting_if_absent_agree,
             settings::get_unknown_setting_is_none,

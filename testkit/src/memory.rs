@@ -9,6 +9,7 @@ mod agent_versions;
 mod applications;
 mod customers;
 mod deployments;
+mod fleet;
 mod organizations;
 mod paging;
 mod retention;

@@ -20,4 +20,4 @@ mod store;
 
 pub use changes::PgChangeFeed;
 pub use counter::StatementCounter;
-pub use open::{Backend, OpenOptions, SqlStore, SqlStoreError};
+pub use open::{Backend, OpenOptions, PoolStatus, SqlStore, SqlStoreError};

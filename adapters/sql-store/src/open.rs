@@ -195,6 +195,34 @@ impl SqlStore {
             Pools::Postgres(_) => Backend::Postgres,
         }
     }
+
+    /// The connection pool's current counts (for the Hub's metrics).
+    #[must_use]
+    pub fn pool_status(&self) -> PoolStatus {
+        let status = match &self.inner.pools {
+            Pools::Sqlite(pool) => pool.status(),
+            Pools::Postgres(pool) => pool.status(),
+        };
+        PoolStatus {
+            max: status.max_size,
+            idle: status.available,
+            in_use: status.size.saturating_sub(status.available),
+            waiting: status.waiting,
+        }
+    }
+}
+
+/// Connection counts of a store's pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStatus {
+    /// The most connections the pool opens.
+    pub max: usize,
+    /// Open connections not checked out.
+    pub idle: usize,
+    /// Connections checked out by a query.
+    pub in_use: usize,
+    /// Callers waiting for a connection.
+    pub waiting: usize,
 }
 
 fn sqlite_pool(

@@ -5,6 +5,7 @@ mod agent_versions;
 mod applications;
 mod customers;
 mod deployments;
+mod fleet;
 mod heartbeat;
 mod organizations;
 mod paging;

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod logging;
+pub mod metrics;
 pub mod openapi;
 pub mod portal;
 pub mod problem;

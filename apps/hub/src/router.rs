@@ -50,17 +50,36 @@ pub fn build_router_with(state: AppState, readiness: Readiness) -> Router {
     let api = crate::user_api::routes()
         .merge(crate::agent_api::routes())
         .route("/openapi.json", get(crate::openapi::serve));
-    Router::new()
+    let mut router = Router::new()
         .route("/status", get(status))
         .route("/ready", get(ready))
-        .route("/api/docs", get(crate::openapi::html::page))
+        .route("/api/docs", get(crate::openapi::html::page));
+    // With METRICS_LISTEN_ADDR set, only the metrics listener serves it (HS §3.10).
+    if state.config.metrics_listen_addr.is_none() {
+        router = router.route("/metrics", get(crate::metrics::endpoint::scrape));
+    }
+    router
         .nest("/api/v1", api)
         .merge(crate::portal::routes(state.clone()))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(middleware::from_fn(envelope::envelope))
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&state.metrics),
+            crate::metrics::http::track,
+        ))
         .layer(Extension(readiness))
+        .with_state(state)
+}
+
+/// The router of the separate `METRICS_LISTEN_ADDR` listener: only
+/// `GET /metrics`, in the same envelope.
+pub fn build_metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(crate::metrics::endpoint::scrape))
+        .fallback(not_found)
+        .layer(middleware::from_fn(envelope::envelope))
         .with_state(state)
 }
 

@@ -107,6 +107,8 @@ pub async fn serve(loaded: LoadedConfig, no_migrate: bool) -> Result<(), ServeEr
     } else {
         Arc::new(LocalChangeFeed::new())
     };
+    let metrics = Arc::new(crate::metrics::Metrics::new());
+    metrics.observe_pool(store.clone());
     let store: Arc<dyn Store> = Arc::new(store);
     let secrets = crate::config::secrets::resolve(&loaded.secrets, &config, store.as_ref()).await?;
     config.jwt_secret = secrets.jwt_secret;
@@ -125,23 +127,18 @@ pub async fn serve(loaded: LoadedConfig, no_migrate: bool) -> Result<(), ServeEr
         tracing::warn!(command = %first_run_hint(), "no organization exists yet; create the first one with this command");
     }
 
-    let listener = tokio::net::TcpListener::bind(config.listen_addr)
-        .await
-        .map_err(|e| ServeError::Bind {
-            addr: config.listen_addr,
-            reason: e.to_string(),
-        })?;
-    let local = listener.local_addr().map_err(|e| ServeError::Bind {
-        addr: config.listen_addr,
-        reason: e.to_string(),
-    })?;
+    let (listener, local) = bind(config.listen_addr).await?;
+    let metrics_listener = match config.metrics_listen_addr {
+        Some(addr) => Some(bind(addr).await?),
+        None => None,
+    };
     let (shutdown_tx, shutdown_rx) = tokio::sync::watch::channel(false);
     let config = Arc::new(config);
     let retention = crate::retention::Runner::new(
         Arc::clone(&store),
         clock.clone(),
         Arc::clone(&config),
-        Arc::new(crate::retention::NoObserver),
+        Arc::clone(&metrics) as Arc<dyn crate::retention::RetentionObserver>,
     );
     let retention_jobs = crate::retention::schedule::spawn(&retention, &shutdown_rx);
     let state = AppState {
@@ -152,19 +149,63 @@ pub async fn serve(loaded: LoadedConfig, no_migrate: bool) -> Result<(), ServeEr
         passwords: Arc::new(distr_crypto::Argon2PasswordHasher::new()),
         target_secrets: Arc::new(distr_crypto::Argon2TargetSecrets::new()),
         changes,
+        metrics,
         shutdown: shutdown_rx,
         config: Arc::clone(&config),
     };
+    let metrics_server =
+        metrics_listener.map(|(listener, addr)| spawn_metrics_listener(listener, addr, &state));
     let readiness = Readiness::default();
     let app = build_router_with(state, readiness.clone());
     tracing::info!(address = %local, "listening");
     shutdown::run(listener, app, readiness, shutdown_tx, &config).await;
+    if let Some(server) = metrics_server
+        && tokio::time::timeout(config.shutdown_grace_period, server)
+            .await
+            .is_err()
+    {
+        tracing::warn!("metrics listener did not drain within the grace period");
+    }
     // Retention runs stop at their next batch boundary (HS §6.4 step 7).
     for job in retention_jobs {
         let _ = job.await;
     }
     tracing::info!("shutdown complete");
     Ok(())
+}
+
+async fn bind(addr: SocketAddr) -> Result<(tokio::net::TcpListener, SocketAddr), ServeError> {
+    let fail = |e: std::io::Error| ServeError::Bind {
+        addr,
+        reason: e.to_string(),
+    };
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(fail)?;
+    let local = listener.local_addr().map_err(fail)?;
+    Ok((listener, local))
+}
+
+/// Serves only `/metrics` on its own listener (`METRICS_LISTEN_ADDR`) until
+/// shutdown starts, then drains like the main listener.
+fn spawn_metrics_listener(
+    listener: tokio::net::TcpListener,
+    addr: SocketAddr,
+    state: &AppState,
+) -> tokio::task::JoinHandle<()> {
+    let app = crate::router::build_metrics_router(state.clone());
+    let mut shutdown = state.shutdown.clone();
+    tracing::info!(address = %addr, "metrics listening");
+    tokio::spawn(async move {
+        let stop = async move {
+            // Shutdown started, or its sender is gone: stop either way.
+            let _ = shutdown.wait_for(|down| *down).await;
+        };
+        if let Err(err) = axum::serve(listener, app)
+            .with_graceful_shutdown(stop)
+            .await
+        {
+            tracing::error!(error = %err, "metrics listener failed");
+        }
+    })
 }
 
 fn warn_about_config(config: &crate::config::HubConfig) {

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use distr_ports::{ChangeFeed, Clock, PasswordHasher, SecretCipher, Store, TargetSecretVerifier};
 
 use crate::config::HubConfig;
+use crate::metrics::Metrics;
 use crate::rate_limit::RateLimits;
 
 /// Everything a handler needs, cheap to clone.
@@ -26,6 +27,8 @@ pub struct AppState {
     pub changes: Arc<dyn ChangeFeed>,
     /// Rate limiters (per replica).
     pub rate_limits: Arc<RateLimits>,
+    /// Prometheus series (HS §6.5).
+    pub metrics: Arc<Metrics>,
     /// Flipped when shutdown starts: `/ready` turns 503 and held long-polls answer 304.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
 }

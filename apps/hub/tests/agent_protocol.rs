@@ -74,6 +74,7 @@ macro_rules! every_case {
             longpoll::long_poll_is_woken_by_a_deployment_made_through_the_user_api,
             longpoll::long_poll_without_change_answers_304_after_wait,
             longpoll::held_long_poll_answers_304_at_shutdown,
+            longpoll::held_long_polls_are_counted_in_metrics,
             longpoll::two_replicas_give_the_same_etag,
             ingest::valid_status_is_stored_with_an_empty_200,
             ingest::legacy_ok_is_running_and_unknown_type_is_400,

@@ -15,6 +15,7 @@ mod api {
     pub mod health;
     pub mod infra;
     pub mod matrix;
+    pub mod metrics;
     pub mod openapi;
     pub mod rekey;
     pub mod secrets;

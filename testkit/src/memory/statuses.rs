@@ -19,6 +19,18 @@ fn newest_record(state: &State, revision: RevisionId) -> Option<&StatusRecord> {
         .max_by_key(|r| (r.last_reported_at, r.id))
 }
 
+/// A deployment's latest status: the newest record of the newest revision
+/// that has any record.
+pub(super) fn latest_of(state: &State, deployment: DeploymentId) -> Option<&StatusRecord> {
+    let revision = state
+        .revisions
+        .values()
+        .filter(|r| r.deployment_id == deployment)
+        .filter(|r| newest_record(state, r.id).is_some())
+        .max_by_key(|r| (r.created_at, r.id))?;
+    newest_record(state, revision.id)
+}
+
 #[async_trait]
 impl StatusStore for MemoryStore {
     async fn record_status(
@@ -67,13 +79,7 @@ impl StatusStore for MemoryStore {
                 .iter()
                 .filter(|d| seen.insert(**d))
                 .filter_map(|deployment| {
-                    let revision = s
-                        .revisions
-                        .values()
-                        .filter(|r| r.deployment_id == *deployment)
-                        .filter(|r| newest_record(s, r.id).is_some())
-                        .max_by_key(|r| (r.created_at, r.id))?;
-                    newest_record(s, revision.id).map(|record| (*deployment, record.clone()))
+                    latest_of(s, *deployment).map(|record| (*deployment, record.clone()))
                 })
                 .collect())
         })

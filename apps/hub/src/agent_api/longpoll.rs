@@ -47,6 +47,7 @@ pub async fn hold(
     wait: Duration,
     mut feed: Option<Box<dyn ChangeSubscription>>,
 ) -> Result<Option<Desired>, BuildError> {
+    let _held = state.metrics.hold_longpoll();
     let deadline = Instant::now() + wait;
     let mut shutdown = state.shutdown.clone();
     let shutting_down = async move {

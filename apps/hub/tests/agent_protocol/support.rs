@@ -108,6 +108,7 @@ impl TestHub {
             passwords: Arc::new(distr_crypto::Argon2PasswordHasher::new()),
             target_secrets: Arc::new(distr_crypto::Argon2TargetSecrets::new()),
             changes: Arc::new(LocalChangeFeed::new()),
+            metrics: Arc::new(distr_hub::metrics::Metrics::new()),
             shutdown: shutdown_rx,
         };
         let app = distr_hub::router::build_router(state.clone());

@@ -132,15 +132,15 @@ impl TestApp {
 
     /// As [`TestApp::new`], adjusting the configuration.
     pub async fn with_config(backend: Backend, adjust: impl FnOnce(&mut HubConfig)) -> Self {
-        let store: Arc<dyn Store> = match backend {
-            Backend::Memory => Arc::new(distr_testkit::MemoryStore::new()),
+        let sql = match backend {
+            Backend::Memory => None,
             Backend::Sqlite => {
                 let opts = distr_sql_store::OpenOptions { max_connections: 1 };
                 let store = distr_sql_store::SqlStore::open("sqlite::memory:", opts)
                     .await
                     .unwrap();
                 store.migrate().await.unwrap();
-                Arc::new(store)
+                Some(store)
             }
             Backend::Postgres => {
                 let url = distr_testkit::postgres::PgCluster::shared()
@@ -151,10 +151,18 @@ impl TestApp {
                 let opts = distr_sql_store::OpenOptions { max_connections: 4 };
                 let store = distr_sql_store::SqlStore::open(&url, opts).await.unwrap();
                 store.migrate().await.unwrap();
-                Arc::new(store)
+                Some(store)
             }
         };
-        Self::on_store(store, adjust)
+        let store: Arc<dyn Store> = match &sql {
+            Some(store) => Arc::new(store.clone()),
+            None => Arc::new(distr_testkit::MemoryStore::new()),
+        };
+        let app = Self::on_store(store, adjust);
+        if let Some(store) = sql {
+            app.state.metrics.observe_pool(store);
+        }
+        app
     }
 
     /// An app on `store` (already migrated), adjusting the configuration.
@@ -174,6 +182,7 @@ impl TestApp {
             passwords: Arc::new(PlainHasher),
             target_secrets: Arc::new(distr_crypto::Argon2TargetSecrets::new()),
             changes: Arc::new(LocalChangeFeed::new()),
+            metrics: Arc::new(distr_hub::metrics::Metrics::new()),
             shutdown,
         };
         let router = build_router(state.clone());

@@ -215,3 +215,37 @@ pub async fn wait_600_is_held_sixty_seconds_at_most(backend: Backend) {
         "held {held:?}"
     );
 }
+
+/// The `distr_agent_longpolls_held` gauge of a scrape.
+async fn longpolls_held(hub: &TestHub) -> f64 {
+    let text = hub
+        .http
+        .get(format!("{}/metrics", hub.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix("distr_agent_longpolls_held "))
+        .and_then(|v| v.parse().ok())
+        .expect("the gauge is in the scrape")
+}
+
+/// HS §6.5: a held long-poll counts in `distr_agent_longpolls_held` while
+/// it waits, and no longer once it has answered.
+pub async fn held_long_polls_are_counted_in_metrics(backend: Backend) {
+    let hub = TestHub::start(backend).await;
+    let (_, mut agent) = hub.connected_docker_agent(None).await;
+    let (_, etag) = agent.desired().await;
+    assert!((longpolls_held(&hub).await).abs() < f64::EPSILON);
+    let held = tokio::spawn(async move { agent.resources(Some(&etag), Some(3)).await.status() });
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while (longpolls_held(&hub).await - 1.0).abs() > f64::EPSILON {
+        assert!(Instant::now() < deadline, "the held poll never counted");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(held.await.unwrap(), 304);
+    assert!((longpolls_held(&hub).await).abs() < f64::EPSILON);
+}
