@@ -37,6 +37,13 @@ struct RouteSeries {
     durations: Histogram,
 }
 
+impl RouteSeries {
+    fn record(&mut self, method: &'static str, status: u16, took: Duration) {
+        *self.requests.entry((method, status)).or_default() += 1;
+        self.durations.observe(took.as_secs_f64());
+    }
+}
+
 /// What the retention observer saw of one job.
 #[derive(Debug, Default, Clone, Copy)]
 struct RetentionSeries {
@@ -92,12 +99,13 @@ impl Metrics {
     /// Records one finished HTTP request.
     pub fn record_request(&self, route: &str, method: &'static str, status: u16, took: Duration) {
         let mut routes = lock(&self.routes);
-        if !routes.contains_key(route) {
-            routes.insert(route.to_owned(), RouteSeries::default());
-        }
+        // The route's key is allocated once, on its first request.
         if let Some(series) = routes.get_mut(route) {
-            *series.requests.entry((method, status)).or_default() += 1;
-            series.durations.observe(took.as_secs_f64());
+            series.record(method, status, took);
+        } else {
+            let mut series = RouteSeries::default();
+            series.record(method, status, took);
+            routes.insert(route.to_owned(), series);
         }
     }
 
