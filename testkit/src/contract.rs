@@ -108,6 +108,8 @@ macro_rules! store_contract_tests {
             users::memberships_list_oldest_first,
             users::get_membership_of_other_organization_is_none,
             users::record_login_sets_last_login_and_organization,
+            users::members_of_organization_come_with_their_accounts,
+            users::set_password_if_unchanged_succeeds_once,
             users::record_login_of_unknown_user_is_not_found,
             memberships::update_membership_role_changes_only_the_role,
             memberships::membership_changes_of_non_members_are_not_found,

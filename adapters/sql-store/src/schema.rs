@@ -251,6 +251,7 @@ diesel::joinable!(application_versions -> applications (application_id));
 diesel::joinable!(deployment_revisions -> deployments (deployment_id));
 diesel::joinable!(deployment_revision_statuses -> deployment_revisions (deployment_revision_id));
 diesel::joinable!(deployments -> deployment_targets (deployment_target_id));
+diesel::joinable!(memberships -> user_accounts (user_account_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,

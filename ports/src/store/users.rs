@@ -56,6 +56,25 @@ pub trait UserStore: Send + Sync {
         org: OrganizationId,
     ) -> Result<Vec<Membership>, StoreError>;
 
+    /// All memberships of an organization with their accounts, oldest
+    /// membership first, in one statement (HS §6.1: no query per member).
+    async fn list_members_of_organization(
+        &self,
+        org: OrganizationId,
+    ) -> Result<Vec<(Membership, UserAccount)>, StoreError>;
+
+    /// Replaces the name, password hash and password change time of `user.id`
+    /// with those of `user`, only while the stored `password_changed_at` still
+    /// equals `previous_change`: a compare-and-set, so of any number of racing
+    /// uses of one invite or reset link exactly one sets the password.
+    /// Returns whether the row changed (`false` for an unknown user too).
+    /// `user.password_changed_at` MUST differ from `previous_change`.
+    async fn set_password_if_unchanged(
+        &self,
+        user: &UserAccount,
+        previous_change: Option<DateTime<Utc>>,
+    ) -> Result<bool, StoreError>;
+
     /// Records a successful login at `at` in `org`.
     ///
     /// # Errors

@@ -198,3 +198,99 @@ pub async fn record_login_of_unknown_user_is_not_found(store: &dyn Store) {
         StoreError::NotFound
     );
 }
+
+/// `list_members_of_organization` pairs each membership of the organization
+/// with its account, oldest membership first, and nothing of other organizations.
+pub async fn members_of_organization_come_with_their_accounts(store: &dyn Store) {
+    let org = seed::organization(store).await;
+    let other = seed::organization(store).await;
+    let mut expected = Vec::new();
+    for (seconds, role) in [
+        (30, UserRole::ReadOnly),
+        (10, UserRole::Admin),
+        (20, UserRole::ReadWrite),
+    ] {
+        let user = UserBuilder::new().build();
+        store.create_user(&user).await.unwrap();
+        let membership = MembershipBuilder::new(org.id, user.id)
+            .role(role)
+            .created_at(at_seconds(seconds))
+            .build();
+        store.create_membership(&membership).await.unwrap();
+        expected.push((seconds, membership, user));
+    }
+    let stranger = UserBuilder::new().build();
+    store.create_user(&stranger).await.unwrap();
+    store
+        .create_membership(&MembershipBuilder::new(other.id, stranger.id).build())
+        .await
+        .unwrap();
+    expected.sort_by_key(|(seconds, _, _)| *seconds);
+    let expected: Vec<_> = expected.into_iter().map(|(_, m, u)| (m, u)).collect();
+    assert_eq!(
+        store.list_members_of_organization(org.id).await.unwrap(),
+        expected
+    );
+}
+
+/// `set_password_if_unchanged` is a compare-and-set: of two racing calls with
+/// the same previous change time exactly one wins, and a later one loses.
+pub async fn set_password_if_unchanged_succeeds_once(store: &dyn Store) {
+    let user = UserBuilder::new().build();
+    store.create_user(&user).await.unwrap();
+    let attempt = |hash: &str, seconds: i64| {
+        let mut next = user.clone();
+        next.name = name(&format!("Set {seconds}"));
+        next.password_hash = Some(hash.to_owned());
+        next.password_changed_at = Some(at_seconds(seconds));
+        next
+    };
+    let (a, b) = (attempt("$argon2id$a", 100), attempt("$argon2id$b", 101));
+    let (won_a, won_b) = tokio::join!(
+        store.set_password_if_unchanged(&a, None),
+        store.set_password_if_unchanged(&b, None)
+    );
+    let (won_a, won_b) = (won_a.unwrap(), won_b.unwrap());
+    assert!(won_a ^ won_b, "exactly one wins: {won_a} {won_b}");
+    let winner = if won_a { &a } else { &b };
+    let stored = store.get_user(user.id).await.unwrap();
+    assert_eq!(stored.password_hash, winner.password_hash);
+    assert_eq!(stored.password_changed_at, winner.password_changed_at);
+    assert_eq!(stored.name, winner.name);
+    // The same stale expectation loses again; the current one wins once.
+    assert!(
+        !store
+            .set_password_if_unchanged(&attempt("$argon2id$c", 102), None)
+            .await
+            .unwrap()
+    );
+    let current = winner.password_changed_at;
+    assert!(
+        store
+            .set_password_if_unchanged(&attempt("$argon2id$d", 103), current)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .set_password_if_unchanged(&attempt("$argon2id$e", 104), current)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store
+            .get_user(user.id)
+            .await
+            .unwrap()
+            .password_hash
+            .as_deref(),
+        Some("$argon2id$d")
+    );
+    let unknown = UserBuilder::new().build();
+    assert!(
+        !store
+            .set_password_if_unchanged(&unknown, None)
+            .await
+            .unwrap()
+    );
+}

@@ -104,6 +104,45 @@ impl UserStore for MemoryStore {
         })
     }
 
+    async fn list_members_of_organization(
+        &self,
+        org: OrganizationId,
+    ) -> Result<Vec<(Membership, UserAccount)>, StoreError> {
+        self.read(|s| {
+            let mut rows: Vec<(Membership, UserAccount)> = s
+                .memberships
+                .values()
+                .filter(|m| m.organization_id == org)
+                .filter_map(|m| {
+                    s.users
+                        .get(&m.user_account_id)
+                        .map(|u| (m.clone(), u.clone()))
+                })
+                .collect();
+            rows.sort_by_key(|(m, _)| (m.created_at, m.user_account_id));
+            Ok(rows)
+        })
+    }
+
+    async fn set_password_if_unchanged(
+        &self,
+        user: &UserAccount,
+        previous_change: Option<DateTime<Utc>>,
+    ) -> Result<bool, StoreError> {
+        self.write(|s| {
+            let Some(stored) = s.users.get_mut(&user.id) else {
+                return Ok(false);
+            };
+            if stored.password_changed_at != previous_change {
+                return Ok(false);
+            }
+            stored.name = user.name.clone();
+            stored.password_hash.clone_from(&user.password_hash);
+            stored.password_changed_at = user.password_changed_at;
+            Ok(true)
+        })
+    }
+
     async fn record_login(
         &self,
         user: UserAccountId,

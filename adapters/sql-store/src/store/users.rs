@@ -211,6 +211,62 @@ impl UserStore for SqlStore {
         })
     }
 
+    async fn list_members_of_organization(
+        &self,
+        org: OrganizationId,
+    ) -> Result<Vec<(Membership, UserAccount)>, StoreError> {
+        let key = org.to_string();
+        with_conn!(self, |conn| {
+            let rows: Vec<(MembershipRow, UserRow)> = memberships::table
+                .inner_join(user_accounts::table)
+                .filter(memberships::organization_id.eq(&key))
+                .select((MembershipRow::as_select(), UserRow::as_select()))
+                .order((
+                    memberships::created_at.asc(),
+                    memberships::user_account_id.asc(),
+                ))
+                .load(conn)
+                .await?;
+            rows.into_iter()
+                .map(|(m, u)| Ok((m.try_into()?, u.try_into()?)))
+                .collect()
+        })
+    }
+
+    async fn set_password_if_unchanged(
+        &self,
+        user: &UserAccount,
+        previous_change: Option<DateTime<Utc>>,
+    ) -> Result<bool, StoreError> {
+        let row = UserRow::from(user);
+        let previous = opt_micros(previous_change);
+        with_write!(self, |conn| {
+            let one = user_accounts::table.find(&row.id);
+            let changes = (
+                user_accounts::name.eq(&row.name),
+                user_accounts::password_hash.eq(&row.password_hash),
+                user_accounts::password_changed_at.eq(row.password_changed_at),
+            );
+            // One UPDATE whose WHERE is the comparison: PostgreSQL re-checks
+            // it after a concurrent writer commits, SQLite has one writer.
+            let updated = match previous {
+                Some(at) => {
+                    diesel::update(one.filter(user_accounts::password_changed_at.eq(at)))
+                        .set(changes)
+                        .execute(conn)
+                        .await?
+                }
+                None => {
+                    diesel::update(one.filter(user_accounts::password_changed_at.is_null()))
+                        .set(changes)
+                        .execute(conn)
+                        .await?
+                }
+            };
+            Ok(updated == 1)
+        })
+    }
+
     async fn record_login(
         &self,
         user: UserAccountId,

@@ -182,12 +182,20 @@ pub(crate) async fn use_link(
             ApiError::internal()
         })?;
     let now = state.clock.now();
+    let previous_change = user.password_changed_at;
     user.password_hash = Some(hash);
     user.password_changed_at = Some(now);
     if let Some(name) = name {
         user.name = name;
     }
-    state.store.update_user(&user).await?;
+    // Compare-and-set: of racing uses of one link, only the first sets the password.
+    if !state
+        .store
+        .set_password_if_unchanged(&user, previous_change)
+        .await?
+    {
+        return Err(invalid_link());
+    }
     state
         .store
         .record_login(user.id, membership.organization_id, now)

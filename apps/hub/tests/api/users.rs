@@ -517,7 +517,69 @@ async fn reset_links_set_a_new_password_and_void_older_tokens(app: TestApp) {
     assert_eq!(login.status, StatusCode::OK);
 }
 
+/// Sends `password-0` … `password-3` with one link at once; the one accepted.
+async fn race(app: &TestApp, route: &str, token: &str) -> usize {
+    let attempts = (0..4).map(|n| {
+        public_post(
+            app,
+            route,
+            json!({"token": token, "password": format!("password-{n}")}),
+        )
+    });
+    let statuses: Vec<StatusCode> = futures::future::join_all(attempts)
+        .await
+        .iter()
+        .map(|r| r.status)
+        .collect();
+    let ok: Vec<usize> = (0..4).filter(|n| statuses[*n] == StatusCode::OK).collect();
+    assert_eq!(ok.len(), 1, "{route}: {statuses:?}");
+    assert!(
+        statuses
+            .iter()
+            .all(|s| *s == StatusCode::OK || *s == StatusCode::UNAUTHORIZED),
+        "{statuses:?}"
+    );
+    ok[0]
+}
+
+// HS §7 items 49 and 78: racing uses of one invite or reset link set the
+// password once (the store's compare-and-set), and the winner's password holds.
+async fn racing_uses_of_one_link_succeed_once(app: TestApp) {
+    let org = app.org().await;
+    let created = app
+        .post(
+            "/api/v1/user-accounts",
+            &org.admin.token,
+            invite("racer@example.com", "read_only", None),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+    let id = created.body["user"]["id"].as_str().unwrap();
+    let login = |n: usize| {
+        public_post(
+            &app,
+            "/api/v1/auth/login",
+            json!({"email": "racer@example.com", "password": format!("password-{n}")}),
+        )
+    };
+    let token = link_token(created.body["inviteUrl"].as_str().unwrap());
+    let winner = race(&app, "/api/v1/auth/accept-invite", token).await;
+    assert_eq!(login(winner).await.status, StatusCode::OK);
+    let reset = app
+        .post(
+            &format!("/api/v1/user-accounts/{id}/password-reset"),
+            &org.admin.token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(reset.status, StatusCode::OK, "{:?}", reset.body);
+    let token = link_token(reset.body["resetUrl"].as_str().unwrap());
+    let winner = race(&app, "/api/v1/auth/reset-password", token).await;
+    assert_eq!(login(winner).await.status, StatusCode::OK);
+}
+
 on_both_stores!(
+    racing_uses_of_one_link_succeed_once,
     invite_link_sets_the_password_once_and_logs_in,
     expired_invite_link_fails_and_a_new_one_works,
     inviting_follows_the_role_columns,
