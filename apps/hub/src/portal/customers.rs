@@ -11,6 +11,7 @@ use distr_domain::ids::CustomerOrganizationId;
 use serde::Deserialize;
 
 use super::csrf::{CsrfForm, NoFields};
+use super::dots::{Dot, target_dot};
 use super::page::{Chrome, FormError, PortalError, html_with, see_other};
 use super::people::Notes;
 use super::secrets::{self, SecretsSection};
@@ -116,7 +117,7 @@ struct TargetRow {
     id: String,
     name: String,
     kind: &'static str,
-    state: &'static str,
+    dot: Dot,
     deployments: usize,
 }
 
@@ -133,14 +134,6 @@ struct DetailPage {
     secrets: SecretsSection,
     targets: Vec<TargetRow>,
     notes: Notes,
-}
-
-const fn state_label(state: &str) -> &'static str {
-    match state.as_bytes() {
-        b"connected" => "Connected",
-        b"stale" => "Stale",
-        _ => "Not connected",
-    }
 }
 
 /// Renders customer `id`'s page with `notes` (also the answer of the users
@@ -163,7 +156,7 @@ pub(super) async fn detail_answer(
             id: t.id.to_string(),
             name: t.name,
             kind: t.target_type,
-            state: state_label(t.connection_state),
+            dot: target_dot(t.connection_state),
             deployments: t.deployments.len(),
         })
         .collect();

@@ -49,6 +49,9 @@ pub(super) struct Notes {
     pub invite: InviteInput,
     /// A link shown once.
     pub link: Option<ShownLink>,
+    /// The e-mail of an existing account that an invite added as a member
+    /// (it needs no link: the user signs in with their password).
+    pub added: Option<String>,
     /// An error of the secrets section.
     pub secrets_error: FormError,
     /// The new-secret key, kept on errors (the value never is).

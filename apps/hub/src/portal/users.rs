@@ -203,13 +203,20 @@ pub(super) async fn create(
     };
     match invite(&state, &session.principal, body).await {
         Ok(done) => {
-            let notes = Notes {
-                link: done.invite_url.map(|url| ShownLink {
-                    what: "Invite link",
-                    whom: done.user.email.clone(),
-                    url,
-                }),
-                ..Notes::default()
+            let whom = done.user.email.clone();
+            let notes = match done.invite_url {
+                Some(url) => Notes {
+                    link: Some(ShownLink {
+                        what: "Invite link",
+                        whom,
+                        url,
+                    }),
+                    ..Notes::default()
+                },
+                None => Notes {
+                    added: Some(whom),
+                    ..Notes::default()
+                },
             };
             answer(&state, &session, from, notes, StatusCode::OK).await
         }

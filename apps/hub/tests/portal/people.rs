@@ -345,6 +345,35 @@ async fn users_actions(app: TestApp) {
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(bad.body.contains("not-an-email"));
     assert!(bad.body.contains(r#"id="users-error""#));
+    // Inviting an existing account (another organization's admin) adds it
+    // and says so; there is no link to show.
+    let other: Org = app.org().await;
+    let other_email = member_email(
+        &app,
+        other.admin.token.as_str(),
+        &other.admin.user_id.to_string(),
+    )
+    .await;
+    let added = post(
+        &app,
+        "/users",
+        admin,
+        &[
+            ("email", other_email.as_str()),
+            ("name", "Other Admin"),
+            ("role", "read_only"),
+            ("from", ""),
+        ],
+    )
+    .await;
+    ok(&added);
+    assert!(
+        added.body.contains(r#"id="member-added""#),
+        "{}",
+        added.body
+    );
+    assert!(added.body.contains(&other_email));
+    assert!(!added.body.contains(r#"id="shown-link""#));
 }
 
 #[tokio::test]
@@ -398,6 +427,11 @@ async fn customers_are_created_renamed_and_deleted_with_not_empty_shown_inline()
     docker_target(&app, admin, "their-box", Some(json!(org.customer))).await;
     let page = get(&app, &owner, Some(admin)).await;
     assert!(page.body.contains("their-box"), "the Targets tab");
+    assert!(
+        page.body
+            .contains(r#"class="dot dot-grey" role="img" aria-label="Not connected""#),
+        "a never-seen target shows the grey dot with its label"
+    );
     let refused = post(&app, &format!("{owner}/delete"), admin, &[]).await;
     assert_eq!(refused.status, StatusCode::CONFLICT);
     assert!(refused.body.contains(r#"id="customer-error""#));
