@@ -2,10 +2,15 @@
 //! notes a POST answer renders (errors, a link shown once, the deployments
 //! that keep a secret in use) and where such a page belongs (`from`).
 
+use axum::http::StatusCode;
+use axum::response::Response;
 use distr_domain::ids::CustomerOrganizationId;
 
-use super::page::FormError;
+use super::page::{FormError, PortalError};
+use super::session::Session;
+use super::{customers, secrets, users};
 use crate::problem::ApiError;
+use crate::state::AppState;
 use crate::user_api::parse_id;
 
 /// An invite or reset link, shown once in a copy box (the answer is
@@ -91,4 +96,44 @@ pub(super) fn back_to(top: &str, from: Option<CustomerOrganizationId>, anchor: &
         Some(customer) => format!("/customers/{customer}#{anchor}"),
         None => top.to_owned(),
     }
+}
+
+/// The page of its own that a users or secrets form answers on when it was
+/// not posted from a customer's page.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum OwnPage {
+    /// `/users`.
+    Users,
+    /// `/secrets`.
+    Secrets,
+}
+
+/// Renders the page a users or secrets form came from with `notes`: the
+/// customer's page when a vendor posted from it, else the form's own page.
+pub(super) async fn answer(
+    state: &AppState,
+    session: &Session,
+    own: OwnPage,
+    from: Option<CustomerOrganizationId>,
+    notes: Notes,
+    status: StatusCode,
+) -> Result<Response, PortalError> {
+    match from {
+        Some(customer) if session.principal.is_vendor() => {
+            customers::detail_answer(state, session, customer, notes, status).await
+        }
+        _ => match own {
+            OwnPage::Users => users::users_page(state, session, notes, status).await,
+            OwnPage::Secrets => secrets::secrets_page(state, session, notes, status).await,
+        },
+    }
+}
+
+/// An API error that a form shows inline (a 4xx other than 404), with its
+/// status; any other error becomes an error page.
+pub(super) fn shown_inline(err: ApiError) -> Result<(StatusCode, ApiError), PortalError> {
+    if err.status == StatusCode::NOT_FOUND || !err.status.is_client_error() {
+        return Err(err.into());
+    }
+    Ok((err.status, err))
 }

@@ -14,10 +14,9 @@ use distr_domain::ids::{CustomerOrganizationId, UserAccountId};
 use serde::Deserialize;
 
 use super::csrf::CsrfForm;
-use super::customers;
 use super::dots::when;
 use super::page::{Chrome, PortalError, html_with, see_other};
-use super::people::{Notes, UseRow, back_to, from_customer};
+use super::people::{self, Notes, OwnPage, UseRow, back_to, from_customer};
 use super::session::Session;
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -95,7 +94,7 @@ struct SecretsPage {
     notes: Notes,
 }
 
-async fn secrets_page(
+pub(super) async fn secrets_page(
     state: &AppState,
     session: &Session,
     notes: Notes,
@@ -116,7 +115,7 @@ pub(super) async fn page(
     secrets_page(&state, &session, Notes::default(), StatusCode::OK).await
 }
 
-/// Renders the page a secrets form came from with `notes`.
+/// Renders the page a form came from with `notes`.
 async fn answer(
     state: &AppState,
     session: &Session,
@@ -124,12 +123,7 @@ async fn answer(
     notes: Notes,
     status: StatusCode,
 ) -> Result<Response, PortalError> {
-    match from {
-        Some(customer) if session.principal.is_vendor() => {
-            customers::detail_answer(state, session, customer, notes, status).await
-        }
-        _ => secrets_page(state, session, notes, status).await,
-    }
+    people::answer(state, session, OwnPage::Secrets, from, notes, status).await
 }
 
 /// An API error shown inline (4xx but 404), or as an error page.
@@ -140,10 +134,7 @@ async fn refused(
     err: ApiError,
     notes: Notes,
 ) -> Result<Response, PortalError> {
-    if err.status == StatusCode::NOT_FOUND || !err.status.is_client_error() {
-        return Err(err.into());
-    }
-    let status = err.status;
+    let (status, err) = people::shown_inline(err)?;
     let notes = Notes {
         secrets_error: err.into(),
         ..notes

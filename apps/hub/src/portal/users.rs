@@ -15,9 +15,8 @@ use distr_domain::user::UserRole;
 use serde::Deserialize;
 
 use super::csrf::CsrfForm;
-use super::customers;
 use super::page::{Chrome, PortalError, html_with, see_other};
-use super::people::{InviteInput, Notes, ShownLink, back_to, from_customer};
+use super::people::{self, InviteInput, Notes, OwnPage, ShownLink, back_to, from_customer};
 use super::session::Session;
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -123,7 +122,7 @@ fn require_admin(session: &Session) -> Result<(), ApiError> {
     }
 }
 
-async fn users_page(
+pub(super) async fn users_page(
     state: &AppState,
     session: &Session,
     notes: Notes,
@@ -145,7 +144,7 @@ pub(super) async fn page(
     users_page(&state, &session, Notes::default(), StatusCode::OK).await
 }
 
-/// Renders the page a users form came from with `notes`.
+/// Renders the page a form came from with `notes`.
 async fn answer(
     state: &AppState,
     session: &Session,
@@ -153,12 +152,7 @@ async fn answer(
     notes: Notes,
     status: StatusCode,
 ) -> Result<Response, PortalError> {
-    match from {
-        Some(customer) if session.principal.is_vendor() => {
-            customers::detail_answer(state, session, customer, notes, status).await
-        }
-        _ => users_page(state, session, notes, status).await,
-    }
+    people::answer(state, session, OwnPage::Users, from, notes, status).await
 }
 
 /// An API error shown inline (4xx but 404), or as an error page.
@@ -169,10 +163,7 @@ async fn refused(
     err: ApiError,
     invite: InviteInput,
 ) -> Result<Response, PortalError> {
-    if err.status == StatusCode::NOT_FOUND || !err.status.is_client_error() {
-        return Err(err.into());
-    }
-    let status = err.status;
+    let (status, err) = people::shown_inline(err)?;
     let mut notes = Notes::users(err);
     notes.invite = invite;
     answer(state, session, from, notes, status).await
