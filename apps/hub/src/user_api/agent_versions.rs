@@ -47,6 +47,32 @@ fn views(mut versions: Vec<AgentVersion>) -> Vec<AgentVersionView> {
         .collect()
 }
 
+/// The greatest registered agent version (HS §2.2), if any.
+///
+/// # Errors
+/// Store failures.
+#[expect(dead_code, reason = "the overview and target pages use it next")]
+pub(crate) async fn latest_agent_version(
+    state: &AppState,
+) -> Result<Option<AgentVersion>, ApiError> {
+    Ok(state
+        .store
+        .list_agent_versions()
+        .await?
+        .into_iter()
+        .max_by(|a, b| compare_agent_versions(&a.name, &b.name)))
+}
+
+/// Whether `latest` is a newer agent than `desired`: the "Update agent"
+/// badge on the overview and "Update agent to X" on the target page.
+#[cfg_attr(
+    not(test),
+    expect(dead_code, reason = "the overview and target pages use it next")
+)]
+pub(crate) fn update_available(latest: Option<&AgentVersion>, desired: &str) -> bool {
+    latest.is_some_and(|l| compare_agent_versions(&l.name, desired).is_gt())
+}
+
 #[utoipa::path(
     get,
     operation_id = "listAgentVersions",
@@ -87,6 +113,15 @@ mod tests {
         assert_eq!(names, ["2.10.0", "2.8.0", "2.9.1"]);
         let latest: Vec<_> = out.iter().filter(|v| v.latest).map(|v| &v.name).collect();
         assert_eq!(latest, ["2.10.0"]);
+    }
+
+    #[test]
+    fn an_update_is_available_only_for_a_greater_version() {
+        let latest = version("2.10.0", 1);
+        assert!(update_available(Some(&latest), "2.9.1"));
+        assert!(!update_available(Some(&latest), "2.10.0"));
+        assert!(!update_available(Some(&version("2.8.0", 1)), "snapshot"));
+        assert!(!update_available(None, "1.0.0"));
     }
 
     #[test]
