@@ -25,6 +25,9 @@ mod session;
 mod settings;
 mod switcher;
 mod target;
+mod target_delete;
+mod target_edit;
+mod target_live;
 mod users;
 mod versions;
 mod wizard;
@@ -71,6 +74,27 @@ pub fn routes(state: AppState) -> Router<AppState> {
             post(versions::remove),
         )
         .route("/deployment-targets/{id}", get(target::page))
+        .route("/deployment-targets/{id}/edit", post(target_edit::edit))
+        .route(
+            "/deployment-targets/{id}/agent-update",
+            post(target_edit::agent_update),
+        )
+        .route(
+            "/deployment-targets/{id}/delete",
+            post(target_delete::remove),
+        )
+        .route(
+            "/deployment-targets/{id}/logs/export",
+            get(target_live::export),
+        )
+        .route(
+            "/ui/deployment-targets/{id}/logs",
+            get(target_live::log_rows),
+        )
+        .route(
+            "/ui/deployment-targets/{id}/charts",
+            get(target_live::chart_fragment),
+        )
         .route(
             "/deployment-targets/{id}/connect",
             get(connect::confirm).post(connect::submit),

@@ -21,7 +21,7 @@ pub(crate) mod paging;
 pub(crate) mod profile;
 pub(crate) mod secrets;
 pub(crate) mod status;
-mod target_changes;
+pub(crate) mod target_changes;
 pub(crate) mod target_logs;
 pub(crate) mod targets;
 pub(crate) mod tokens;

@@ -109,3 +109,37 @@
 
   window.setTimeout(tick, period);
 })();
+
+// Metrics refresh (HS §4.1): the charts inside <div data-live-charts="URL">
+// are replaced every 30 s; paused while the tab is hidden, backing off
+// (doubling up to 60 s) with the connection banner while requests fail.
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-live-charts]");
+  if (!box) { return; }
+  var url = box.getAttribute("data-live-charts");
+  var banner = document.getElementById("connection-lost");
+  var period = 30000;
+  var delay = period;
+
+  function tick() {
+    if (document.hidden) { window.setTimeout(tick, period); return; }
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (r) {
+        if (!r.ok) { throw new Error("status " + r.status); }
+        return r.text();
+      })
+      .then(function (text) {
+        box.innerHTML = text;
+        if (banner) { banner.hidden = true; }
+        delay = period;
+      })
+      .catch(function () {
+        if (banner) { banner.hidden = false; }
+        delay = Math.min(delay * 2, 60000);
+      })
+      .then(function () { window.setTimeout(tick, delay); });
+  }
+
+  window.setTimeout(tick, period);
+})();

@@ -22,4 +22,5 @@ mod portal {
     pub mod overview;
     pub mod people;
     pub mod target;
+    pub mod target_logs;
 }

@@ -51,7 +51,6 @@ fn views(mut versions: Vec<AgentVersion>) -> Vec<AgentVersionView> {
 ///
 /// # Errors
 /// Store failures.
-#[expect(dead_code, reason = "the overview and target pages use it next")]
 pub(crate) async fn latest_agent_version(
     state: &AppState,
 ) -> Result<Option<AgentVersion>, ApiError> {
@@ -65,10 +64,6 @@ pub(crate) async fn latest_agent_version(
 
 /// Whether `latest` is a newer agent than `desired`: the "Update agent"
 /// badge on the overview and "Update agent to X" on the target page.
-#[cfg_attr(
-    not(test),
-    expect(dead_code, reason = "the overview and target pages use it next")
-)]
 pub(crate) fn update_available(latest: Option<&AgentVersion>, desired: &str) -> bool {
     latest.is_some_and(|l| compare_agent_versions(&l.name, desired).is_gt())
 }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use distr_domain::ids::{AgentVersionId, CustomerOrganizationId};
+use distr_domain::ids::{AgentVersionId, CustomerOrganizationId, TargetId};
 use distr_domain::names::Name;
 use distr_domain::target::{AgentResources, DeploymentTarget, KubernetesScope, TargetKind};
 use serde::Deserialize;
@@ -22,28 +22,28 @@ use crate::state::AppState;
 
 /// The body of `PUT /deployment-targets/{id}`. The immutable fields are read
 /// only to refuse a change of them.
-#[derive(Deserialize, utoipa::ToSchema)]
+#[derive(Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct UpdateTarget {
+pub(crate) struct UpdateTarget {
     #[serde(default)]
-    name: String,
+    pub(crate) name: String,
     #[serde(default)]
-    metrics_enabled: Option<bool>,
+    pub(crate) metrics_enabled: Option<bool>,
     #[serde(default)]
     #[schema(value_type = Option<crate::openapi::AgentResources>)]
-    resources: Option<AgentResources>,
+    pub(crate) resources: Option<AgentResources>,
     #[serde(default)]
     #[schema(value_type = Option<crate::openapi::IdRef>)]
-    agent_version: Option<IdRef<AgentVersionId>>,
+    pub(crate) agent_version: Option<IdRef<AgentVersionId>>,
     #[serde(default, rename = "type")]
-    target_type: Option<String>,
+    pub(crate) target_type: Option<String>,
     #[serde(default)]
-    namespace: Option<String>,
+    pub(crate) namespace: Option<String>,
     #[serde(default)]
-    scope: Option<String>,
+    pub(crate) scope: Option<String>,
     #[serde(default)]
     #[schema(value_type = Option<crate::openapi::IdRef>)]
-    customer_organization: Option<IdRef<CustomerOrganizationId>>,
+    pub(crate) customer_organization: Option<IdRef<CustomerOrganizationId>>,
 }
 
 /// Pointers of immutable fields the body tries to change.
@@ -108,7 +108,23 @@ pub(super) async fn update(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<UpdateTarget>,
 ) -> Result<Json<TargetView>, ApiError> {
-    let mut target = visible_target(&state, &principal, parse_id(&id)?).await?;
+    update_target(&state, &principal, parse_id(&id)?, body)
+        .await
+        .map(Json)
+}
+
+/// Applies `body` to the target `id` (HS §2.2): name, metrics, resources and
+/// the desired agent version; the API and the portal share it.
+///
+/// # Errors
+/// 404 outside the caller's scope, 403 for readers, 400 with `errors[]`.
+pub(crate) async fn update_target(
+    state: &AppState,
+    principal: &UserPrincipal,
+    id: TargetId,
+    body: UpdateTarget,
+) -> Result<TargetView, ApiError> {
+    let mut target = visible_target(state, principal, id).await?;
     principal.require_write()?;
     let immutable = immutable_changes(&target, &body);
     if !immutable.is_empty() {
@@ -164,8 +180,8 @@ pub(super) async fn update(
         // The agent learns its new desired version on its next (woken) poll.
         state.changes.publish(target.id).await;
     }
-    let mut views = target_views(&state, vec![target]).await?;
-    views.pop().map(Json).ok_or_else(ApiError::internal)
+    let mut views = target_views(state, vec![target]).await?;
+    views.pop().ok_or_else(ApiError::internal)
 }
 
 #[utoipa::path(
@@ -188,7 +204,23 @@ pub(super) async fn delete(
         Some("true") => true,
         Some(_) => return Err(ApiError::bad_request("force must be true or false")),
     };
-    let target = visible_target(&state, &principal, parse_id(&id)?).await?;
+    delete_target(&state, &principal, parse_id(&id)?, force).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Deletes the target `id`; with `force` its deployments go with it,
+/// otherwise a target with deployments gets 409 `not-empty`. The API and the
+/// portal share it.
+///
+/// # Errors
+/// 404 outside the caller's scope, 403 for readers, 409 `not-empty`.
+pub(crate) async fn delete_target(
+    state: &AppState,
+    principal: &UserPrincipal,
+    id: TargetId,
+    force: bool,
+) -> Result<(), ApiError> {
+    let target = visible_target(state, principal, id).await?;
     principal.require_write()?;
     if !force {
         let deployments = state
@@ -209,5 +241,5 @@ pub(super) async fn delete(
         .await?;
     // A waiting long poll wakes up and then meets 401 (AP §2.4).
     state.changes.publish(target.id).await;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }

@@ -104,7 +104,20 @@ pub(super) async fn export(
     principal: UserPrincipal,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let target = visible_target(&state, &principal, parse_id(&id)?).await?;
+    export_target_logs(&state, &principal, parse_id(&id)?).await
+}
+
+/// The agent-log export of the target `id` as a text file, oldest line
+/// first; the API and the portal share it.
+///
+/// # Errors
+/// 404 outside the caller's scope.
+pub(crate) async fn export_target_logs(
+    state: &AppState,
+    principal: &UserPrincipal,
+    id: TargetId,
+) -> Result<Response, ApiError> {
+    let target = visible_target(state, principal, id).await?;
     let store = state.store.as_ref();
     let (rows, truncated) = collect_newest(
         state.config.export_max_rows,
@@ -112,7 +125,7 @@ pub(super) async fn export(
         position,
     )
     .await?;
-    let secrets = redaction_values(&state, &target).await?;
+    let secrets = redaction_values(state, &target).await?;
     let lines = rows
         .iter()
         .map(|r| line(r.timestamp, &r.severity, &redact(&r.body, &secrets)))
