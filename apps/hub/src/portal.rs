@@ -15,6 +15,7 @@ mod csrf;
 mod customers;
 mod deployment;
 mod dots;
+mod gauges;
 mod links;
 mod login;
 mod overview;
@@ -31,6 +32,7 @@ mod target_live;
 mod users;
 mod versions;
 mod wizard;
+mod wizard_secrets;
 
 pub use csrf::csrf_token;
 pub use session::SESSION_COOKIE;

@@ -3,8 +3,10 @@
 //! shown inline); the detail page's tabs Users, Secrets and Targets. Every
 //! action calls the `/customer-organizations` functions.
 
+use std::collections::HashMap;
+
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use distr_domain::ids::CustomerOrganizationId;
@@ -121,6 +123,42 @@ struct TargetRow {
     deployments: usize,
 }
 
+/// A tab of a customer's page (`?tab=`); each is its own page load, so
+/// the tabs work without JavaScript.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum CustomerTab {
+    /// Members, invites and links.
+    Users,
+    /// The customer's secrets.
+    Secrets,
+    /// The customer's deployment targets.
+    Targets,
+    /// Rename or delete (writers).
+    Settings,
+}
+
+impl CustomerTab {
+    /// Its `?tab=` value.
+    pub(super) fn key(self) -> &'static str {
+        match self {
+            Self::Users => "users",
+            Self::Secrets => "secrets",
+            Self::Targets => "targets",
+            Self::Settings => "settings",
+        }
+    }
+
+    /// The tab `raw` names; Users for anything else.
+    fn parse(raw: Option<&str>) -> Self {
+        match raw {
+            Some("secrets") => Self::Secrets,
+            Some("targets") => Self::Targets,
+            Some("settings") => Self::Settings,
+            _ => Self::Users,
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "portal/customer.html")]
 struct DetailPage {
@@ -130,25 +168,20 @@ struct DetailPage {
     user_count: u64,
     target_count: u64,
     can_write: bool,
-    users: UsersSection,
-    secrets: SecretsSection,
+    tab: &'static str,
+    users: Option<UsersSection>,
+    secrets: Option<SecretsSection>,
     targets: Vec<TargetRow>,
     notes: Notes,
 }
 
-/// Renders customer `id`'s page with `notes` (also the answer of the users
-/// and secrets forms posted from it).
-pub(super) async fn detail_answer(
+/// The rows of the Targets tab.
+async fn target_rows(
     state: &AppState,
     session: &Session,
     id: CustomerOrganizationId,
-    notes: Notes,
-    status: StatusCode,
-) -> Result<Response, PortalError> {
-    let p = &session.principal;
-    p.require_vendor()?;
-    let customer = get_customer(state, p, &id.to_string()).await?;
-    let targets = list_visible(state, p)
+) -> Result<Vec<TargetRow>, PortalError> {
+    Ok(list_visible(state, &session.principal)
         .await?
         .into_iter()
         .filter(|t| t.customer_organization.as_ref().is_some_and(|c| c.id == id))
@@ -159,17 +192,49 @@ pub(super) async fn detail_answer(
             dot: target_dot(t.connection_state),
             deployments: t.deployments.len(),
         })
-        .collect();
+        .collect())
+}
+
+/// Renders tab `tab` of customer `id`'s page with `notes` (also the answer
+/// of the users, secrets and customer forms posted from that tab). Only
+/// the shown tab's data is read.
+pub(super) async fn detail_answer(
+    state: &AppState,
+    session: &Session,
+    id: CustomerOrganizationId,
+    tab: CustomerTab,
+    notes: Notes,
+    status: StatusCode,
+) -> Result<Response, PortalError> {
+    let p = &session.principal;
+    p.require_vendor()?;
+    let customer = get_customer(state, p, &id.to_string()).await?;
+    let can_write = p.role.can_write();
+    let tab = if tab == CustomerTab::Settings && !can_write {
+        CustomerTab::Users
+    } else {
+        tab
+    };
     let page = DetailPage {
         chrome: Chrome::new(state, session, "customers"),
         id: customer.id.to_string(),
         name: customer.name,
         user_count: customer.user_count,
         target_count: customer.deployment_target_count,
-        can_write: p.role.can_write(),
-        users: users::section(state, session, Some(id)).await?,
-        secrets: secrets::section(state, session, Some(id)).await?,
-        targets,
+        can_write,
+        tab: tab.key(),
+        users: match tab {
+            CustomerTab::Users => Some(users::section(state, session, Some(id)).await?),
+            _ => None,
+        },
+        secrets: match tab {
+            CustomerTab::Secrets => Some(secrets::section(state, session, Some(id)).await?),
+            _ => None,
+        },
+        targets: match tab {
+            CustomerTab::Targets => target_rows(state, session, id).await?,
+            _ => Vec::new(),
+        },
         notes,
     };
     Ok(html_with(status, &page))
@@ -179,10 +244,12 @@ pub(super) async fn detail(
     State(state): State<AppState>,
     session: Session,
     Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, PortalError> {
     session.principal.require_vendor()?;
     let id = crate::user_api::parse_id(&id)?;
-    detail_answer(&state, &session, id, Notes::default(), StatusCode::OK).await
+    let tab = CustomerTab::parse(query.get("tab").map(String::as_str));
+    detail_answer(&state, &session, id, tab, Notes::default(), StatusCode::OK).await
 }
 
 /// An error of the rename or delete form, inline (but 404).
@@ -201,7 +268,7 @@ async fn customer_refused(
         customer_error: err.into(),
         ..Notes::default()
     };
-    detail_answer(state, session, id, notes, status).await
+    detail_answer(state, session, id, CustomerTab::Settings, notes, status).await
 }
 
 pub(super) async fn rename(
@@ -211,7 +278,10 @@ pub(super) async fn rename(
 ) -> Result<Response, PortalError> {
     let body = CustomerInput { name: form.name };
     match rename_customer(&state, &session.principal, &id, body).await {
-        Ok(customer) => Ok(see_other(&format!("/customers/{}", customer.id))),
+        Ok(customer) => Ok(see_other(&format!(
+            "/customers/{}?tab=settings",
+            customer.id
+        ))),
         Err(err) => customer_refused(&state, &session, &id, err).await,
     }
 }

@@ -11,9 +11,13 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::dots::{Dot, Gate, ago, connect_action, deployment_dot, target_dot};
+use super::gauges::{Gauge, gauges};
 use super::page::{Chrome, PortalError, html, see_other};
 use super::session::Session;
+use crate::problem::ApiError;
 use crate::state::AppState;
+use crate::user_api::agent_versions::{latest_agent_version, update_available};
+use crate::user_api::metrics::latest_samples;
 use crate::user_api::targets::list_visible;
 use crate::user_api::views::{DeploymentView, TargetView};
 
@@ -66,6 +70,18 @@ pub(crate) struct TargetCard {
     pub can_deploy: bool,
     #[serde(skip)]
     pub deploy_blocked: String,
+    /// Edit and Delete in the card menu.
+    #[serde(skip)]
+    pub can_write: bool,
+    /// Whether the target collects metrics.
+    #[serde(skip)]
+    pub metrics_on: bool,
+    /// CPU and memory of the newest sample; empty before the first one.
+    #[serde(skip)]
+    pub gauges: Vec<Gauge>,
+    /// A newer agent than the desired version exists.
+    #[serde(skip)]
+    pub agent_update: bool,
 }
 
 fn tooltip(message: Option<(&str, DateTime<Utc>)>, now: DateTime<Utc>) -> String {
@@ -151,7 +167,35 @@ pub(crate) fn target_card(t: &TargetView, now: DateTime<Utc>, can_write: bool) -
         },
         can_deploy: can_write,
         deploy_blocked,
+        can_write,
+        metrics_on: t.metrics_enabled,
+        gauges: Vec::new(),
+        agent_update: false,
     }
+}
+
+/// The cards of `views` with their gauges and "Update agent" badges, the
+/// newest samples and the latest agent version each read in one store call.
+async fn cards(
+    state: &AppState,
+    views: &[TargetView],
+    can_write: bool,
+) -> Result<Vec<TargetCard>, ApiError> {
+    let now = state.clock.now();
+    let metered: Vec<_> = views.iter().map(|t| (t.id, t.metrics_enabled)).collect();
+    let samples = latest_samples(state, &metered).await?;
+    let latest = latest_agent_version(state).await?;
+    Ok(views
+        .iter()
+        .map(|t| {
+            let mut card = target_card(t, now, can_write);
+            if let Some(sample) = samples.get(&t.id) {
+                card.gauges = gauges(sample);
+            }
+            card.agent_update = update_available(latest.as_ref(), &t.agent_version.name);
+            card
+        })
+        .collect())
 }
 
 /// Targets of one owner.
@@ -192,14 +236,12 @@ pub(super) async fn page(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, PortalError> {
     let views = list_visible(&state, &session.principal).await?;
-    let now = state.clock.now();
     let chrome = Chrome::new(&state, &session, "deployments");
     let filter = query.get("q").cloned().unwrap_or_default();
     let needle = filter.trim().to_lowercase();
     let total = views.len();
     let mut sections: Vec<Section> = Vec::new();
-    for view in &views {
-        let card = target_card(view, now, chrome.can_write);
+    for card in cards(&state, &views, chrome.can_write).await? {
         if !needle.is_empty()
             && !card.name.to_lowercase().contains(&needle)
             && !card.owner.to_lowercase().contains(&needle)

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use distr_domain::ids::CustomerOrganizationId;
 
+use super::customers::CustomerTab;
 use super::page::{FormError, PortalError};
 use super::session::Session;
 use super::{customers, secrets, users};
@@ -90,10 +91,11 @@ pub(super) fn from_customer(from: &str) -> Result<Option<CustomerOrganizationId>
     }
 }
 
-/// Where a successful POST returns to.
-pub(super) fn back_to(top: &str, from: Option<CustomerOrganizationId>, anchor: &str) -> String {
+/// Where a successful POST returns to: `top`, or the tab of the customer's
+/// page it was posted from.
+pub(super) fn back_to(top: &str, from: Option<CustomerOrganizationId>, tab: &str) -> String {
     match from {
-        Some(customer) => format!("/customers/{customer}#{anchor}"),
+        Some(customer) => format!("/customers/{customer}?tab={tab}"),
         None => top.to_owned(),
     }
 }
@@ -109,7 +111,8 @@ pub(super) enum OwnPage {
 }
 
 /// Renders the page a users or secrets form came from with `notes`: the
-/// customer's page when a vendor posted from it, else the form's own page.
+/// customer page's Users or Secrets tab when a vendor posted from it, else
+/// the form's own page.
 pub(super) async fn answer(
     state: &AppState,
     session: &Session,
@@ -120,7 +123,11 @@ pub(super) async fn answer(
 ) -> Result<Response, PortalError> {
     match from {
         Some(customer) if session.principal.is_vendor() => {
-            customers::detail_answer(state, session, customer, notes, status).await
+            let tab = match own {
+                OwnPage::Users => CustomerTab::Users,
+                OwnPage::Secrets => CustomerTab::Secrets,
+            };
+            customers::detail_answer(state, session, customer, tab, notes, status).await
         }
         _ => match own {
             OwnPage::Users => users::users_page(state, session, notes, status).await,

@@ -16,6 +16,7 @@ use serde::Deserialize;
 use super::csrf::CsrfForm;
 use super::page::{Chrome, FormError, PortalError, html, html_with, see_other};
 use super::session::Session;
+use super::wizard_secrets::{SecretHelper, helper};
 use crate::problem::ApiError;
 use crate::state::AppState;
 use crate::user_api::deployments::{PutDeployment, deploy_to_new_target, put_deployment};
@@ -68,6 +69,8 @@ struct WizardPage {
     new_target: bool,
     kubernetes: bool,
     base_values: String,
+    /// Step 4's secret keys of the chosen target's owner.
+    secrets: SecretHelper,
     form: WizardForm,
     error: FormError,
 }
@@ -183,6 +186,23 @@ async fn build(
     let version_id = parse_id::<ApplicationVersionId>(&form.version).ok();
     let configure = !form.target.is_empty() && version_id.is_some();
     let (mut kubernetes, mut base_values) = (false, String::new());
+    let mut secrets = SecretHelper::default();
+    if configure {
+        // The owner the chosen (or new) target resolves secrets for.
+        let (owner, owner_name) = if form.target == "new" {
+            match owners.iter().find(|o| o.selected && !o.id.is_empty()) {
+                Some(o) => (parse_id(&o.id).ok(), o.label.clone()),
+                None => (principal.customer_organization_id, String::new()),
+            }
+        } else {
+            targets_views
+                .iter()
+                .find(|t| t.id.to_string() == form.target)
+                .and_then(|t| t.customer_organization.as_ref())
+                .map_or((None, String::new()), |c| (Some(c.id), c.name.clone()))
+        };
+        secrets = helper(state, principal, owner, &owner_name).await?;
+    }
     if let Some(id) = version_id.filter(|_| configure) {
         let (k8s, template, base) = version_facts(state, session, id).await?;
         kubernetes = k8s;
@@ -202,6 +222,7 @@ async fn build(
         new_target: form.target == "new",
         kubernetes,
         base_values,
+        secrets,
         form,
         error,
     })

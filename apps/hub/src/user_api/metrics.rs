@@ -68,23 +68,47 @@ pub(super) async fn latest(
             principal.customer_organization_id,
         )
         .await?;
-    let ids: Vec<TargetId> = targets
+    let visible: Vec<(TargetId, bool)> = targets
         .iter()
-        .filter(|t| t.metrics_enabled && principal.can_see(t.customer_organization_id))
-        .map(|t| t.id)
+        .filter(|t| principal.can_see(t.customer_organization_id))
+        .map(|t| (t.id, t.metrics_enabled))
         .collect();
-    let samples = state.store.latest_metrics(&ids).await?;
+    let mut by_target = latest_samples(&state, &visible).await?;
     // Keep the target listing's order.
-    let mut by_target: HashMap<TargetId, MetricsSample> = samples
-        .into_iter()
-        .map(|m| (m.deployment_target_id, m))
-        .collect();
     Ok(Json(
-        ids.iter()
-            .filter_map(|id| by_target.remove(id))
+        visible
+            .iter()
+            .filter_map(|(id, _)| by_target.remove(id))
             .map(LatestView::from)
             .collect(),
     ))
+}
+
+/// The newest sample of each of `targets` (id, `metricsEnabled`) that has
+/// metrics enabled, in one store call; the API's list and the overview's
+/// gauges share it. The caller has checked visibility.
+///
+/// # Errors
+/// Store failures.
+pub(crate) async fn latest_samples(
+    state: &AppState,
+    targets: &[(TargetId, bool)],
+) -> Result<HashMap<TargetId, MetricsSample>, ApiError> {
+    let ids: Vec<TargetId> = targets
+        .iter()
+        .filter(|(_, enabled)| *enabled)
+        .map(|(id, _)| *id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(state
+        .store
+        .latest_metrics(&ids)
+        .await?
+        .into_iter()
+        .map(|m| (m.deployment_target_id, m))
+        .collect())
 }
 
 /// One bucket of the series.

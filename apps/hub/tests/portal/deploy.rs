@@ -363,3 +363,69 @@ async fn a_customer_users_wizard_lists_only_their_targets() {
     );
     assert_no_external_host(&customer.body);
 }
+
+#[tokio::test]
+async fn the_wizard_lists_the_secret_keys_of_the_targets_owner_without_values() {
+    let app = TestApp::new(Backend::Memory).await;
+    let org = app.org().await;
+    let admin = org.admin.token.as_str();
+    let (_, version) = docker_app(&app, admin, "Shop").await;
+    let vendor_box = docker_target(&app, admin, "vendor-box", None).await;
+    let their_box = docker_target(&app, admin, "their-box", Some(json!(org.customer))).await;
+    for (key, value, owner) in [
+        ("VENDOR_KEY", "vendor-value-1", None),
+        ("THEIR_KEY", "their-value-2", Some(org.customer)),
+        ("OTHER_KEY", "other-value-3", Some(org.other_customer)),
+    ] {
+        let created = app
+            .post(
+                "/api/v1/secrets",
+                admin,
+                json!({"key": key, "value": value, "customerOrganizationId": owner}),
+            )
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+    }
+    let helper = |body: &str| {
+        let start = body.find(r#"id="wizard-secrets""#).expect("the helper");
+        let end = body[start..].find("</div>").unwrap() + start;
+        body[start..end].to_owned()
+    };
+    let placeholder = |key: &str| {
+        format!(
+            r#"<code id="secret-key-{key}">{{{{ .Secrets.{key} }}}}</code> <button type="button" class="copy" data-copy="secret-key-{key}">Copy</button>"#
+        )
+    };
+    let cases = [
+        (admin, vendor_box.as_str(), "VENDOR_KEY"),
+        (admin, their_box.as_str(), "THEIR_KEY"),
+        (
+            org.customer_writer.token.as_str(),
+            their_box.as_str(),
+            "THEIR_KEY",
+        ),
+        (admin, "new", "VENDOR_KEY"),
+    ];
+    for (token, target, key) in cases {
+        let page = get(
+            &app,
+            &format!("/deployments/new?target={target}&version={version}"),
+            Some(token),
+        )
+        .await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert_no_external_host(&page.body);
+        let shown = helper(&page.body);
+        assert!(shown.contains(&placeholder(key)), "{target}: {shown}");
+        for other in ["VENDOR_KEY", "THEIR_KEY", "OTHER_KEY"] {
+            assert_eq!(
+                page.body.contains(other),
+                other == key,
+                "{target}: only the owner's scope, {other}"
+            );
+        }
+        for value in ["vendor-value-1", "their-value-2", "other-value-3"] {
+            assert!(!page.body.contains(value), "no value is rendered");
+        }
+    }
+}
