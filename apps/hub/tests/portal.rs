@@ -17,6 +17,8 @@ mod portal {
     pub mod applications;
     pub mod auth;
     pub mod browser;
+    pub mod cards;
+    pub mod customer_tabs;
     pub mod deploy;
     pub mod links;
     pub mod overview;
