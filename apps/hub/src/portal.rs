@@ -14,9 +14,12 @@ mod connect;
 mod csrf;
 mod customers;
 mod deployment;
+mod deployment_logs;
+mod deployment_status;
 mod dots;
 mod gauges;
 mod links;
+mod live_rows;
 mod login;
 mod overview;
 mod page;
@@ -56,6 +59,16 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/deployments/{id}/logs", post(deployment::logs))
         .route("/deployments/{id}/update", post(deployment::update))
         .route("/deployments/{id}/undeploy", post(deployment::remove))
+        .route(
+            "/deployments/{id}/status/export",
+            get(deployment_status::export),
+        )
+        .route(
+            "/deployments/{id}/logs/export",
+            get(deployment_logs::export),
+        )
+        .route("/ui/deployments/{id}/status", get(deployment_status::live))
+        .route("/ui/deployments/{id}/logs", get(deployment_logs::live))
         .route(
             "/applications",
             get(applications::list).post(applications::create),

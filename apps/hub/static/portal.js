@@ -20,6 +20,73 @@
     if (question && !window.confirm(question)) { event.preventDefault(); }
   });
 
+  // Live append (HS §4.1; contract in src/portal/live_rows.rs): every
+  // <tbody data-live-rows="URL" data-after="time"> polls URL?after=time every
+  // 10 s for newer <tr data-row-id> rows; a row already shown is replaced in
+  // place, the others are prepended.
+  function liveRows(body) {
+    var period = 10000;
+    var delay = period;
+    var table = body.closest("table") || body;
+    var empty = table.parentNode.querySelector(".empty-rows");
+    var banner = document.getElementById("connection-lost");
+
+    function busy() {
+      var active = document.activeElement;
+      return (active && active !== document.body && table.contains(active)) ||
+        document.querySelector("dialog[open], details[open]") !== null;
+    }
+
+    function shown(id) {
+      for (var i = 0; i < body.children.length; i++) {
+        if (body.children[i].getAttribute("data-row-id") === id) { return body.children[i]; }
+      }
+      return null;
+    }
+
+    function merge(html) {
+      var holder = document.createElement("tbody");
+      holder.innerHTML = html;
+      var rows = holder.querySelectorAll("tr[data-row-id]");
+      for (var i = rows.length - 1; i >= 0; i--) {
+        var old = shown(rows[i].getAttribute("data-row-id"));
+        if (old) { body.replaceChild(rows[i], old); } else { body.insertBefore(rows[i], body.firstChild); }
+      }
+      if (rows.length) {
+        table.hidden = false;
+        if (empty) { empty.hidden = true; }
+      }
+    }
+
+    function tick() {
+      if (document.hidden || busy()) { window.setTimeout(tick, period); return; }
+      var url = body.getAttribute("data-live-rows");
+      url += (url.indexOf("?") < 0 ? "?" : "&") + "after=" +
+        encodeURIComponent(body.getAttribute("data-after") || "");
+      fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+        .then(function (r) {
+          if (!r.ok) { throw new Error("status " + r.status); }
+          var after = r.headers.get("X-Distr-After");
+          return r.text().then(function (html) {
+            merge(html);
+            if (after) { body.setAttribute("data-after", after); }
+          });
+        })
+        .then(function () {
+          if (banner) { banner.hidden = true; }
+          delay = period;
+        })
+        .catch(function () {
+          if (banner) { banner.hidden = false; }
+          delay = Math.min(delay * 2, 60000);
+        })
+        .then(function () { window.setTimeout(tick, delay); });
+    }
+
+    window.setTimeout(tick, period);
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("tbody[data-live-rows]"), liveRows);
+
   var live = document.querySelector("[data-live]");
   if (!live) { return; }
   var url = live.getAttribute("data-live");

@@ -21,6 +21,7 @@ mod portal {
     pub mod customer_tabs;
     pub mod deploy;
     pub mod links;
+    pub mod logs;
     pub mod overview;
     pub mod people;
     pub mod target;

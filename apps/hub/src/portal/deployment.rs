@@ -1,6 +1,8 @@
-//! `/deployments/{id}`, the deployment detail (HS §4.4): status log and
-//! revisions with "load older", update, force restart (gated on the agent
-//! version), the logs toggle and undeploy with a typed confirmation (§4.5).
+//! `/deployments/{id}`, the deployment detail (HS §4.4): the Status log
+//! ([`super::deployment_status`]), Logs ([`super::deployment_logs`]) and
+//! Revisions tabs with "load older", update, force restart (gated on the
+//! agent version), the logs toggle and undeploy with a typed confirmation
+//! (§4.5).
 
 use std::collections::HashMap;
 
@@ -10,9 +12,12 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use distr_ports::store::PageRequest;
 use serde::Deserialize;
 
 use super::csrf::{CsrfForm, NoFields};
+use super::deployment_logs::{LogsTab, logs_tab};
+use super::deployment_status::{StatusTab, status_tab};
 use super::dots::{Gate, deployment_dot, when};
 use super::overview::notice_text;
 use super::page::{Chrome, PortalError, see_other};
@@ -24,20 +29,8 @@ use crate::user_api::deployments::{
     PutDeployment, find_visible, put_deployment, undeploy, view_of,
 };
 use crate::user_api::paging::{encode_cursor, page_request};
-use crate::user_api::status::status_page;
 use crate::user_api::targets::view_one;
 use crate::user_api::views::{DeploymentView, TargetView, b64};
-
-/// One status-log row.
-#[derive(Debug)]
-struct StatusRow {
-    first: String,
-    last: String,
-    revision: String,
-    colour: &'static str,
-    kind: &'static str,
-    message: String,
-}
 
 /// One revision row.
 #[derive(Debug)]
@@ -68,7 +61,8 @@ struct DetailPage {
     label: &'static str,
     mode: String,
     tab: String,
-    statuses: Vec<StatusRow>,
+    status: StatusTab,
+    logs: LogsTab,
     revisions: Vec<RevisionRow>,
     older: String,
     notice: String,
@@ -98,6 +92,37 @@ fn blocked(gate: Gate, t: &TargetView) -> String {
     }
 }
 
+/// One page of revision rows and the "load older" cursor.
+async fn revision_rows(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+    page: &PageRequest,
+) -> Result<(Vec<RevisionRow>, String), ApiError> {
+    let (rows, next, _) = revision_page(state, &session.principal, id, page).await?;
+    let revisions = rows
+        .into_iter()
+        .map(|r| {
+            let mut flags = Vec::new();
+            if r.force_restart {
+                flags.push("force restart");
+            }
+            if r.ignore_revision_skew {
+                flags.push("ignore revision skew");
+            }
+            RevisionRow {
+                time: when(r.created_at),
+                author: r.created_by.map(|u| u.name).unwrap_or_default(),
+                trigger: r.trigger,
+                version: r.application_version_name,
+                flags: flags.join(", "),
+                raw: decode(r.values_yaml.as_ref().or(r.env_file_data.as_ref())),
+            }
+        })
+        .collect();
+    Ok((revisions, next.map(encode_cursor).unwrap_or_default()))
+}
+
 async fn load(
     state: &AppState,
     session: &Session,
@@ -118,6 +143,7 @@ pub(super) async fn page(
     let (d, t) = load(&state, &session, &id).await?;
     let tab = match query.get("tab").map(String::as_str) {
         Some("revisions") => "revisions",
+        Some("logs") => "logs",
         _ => "status",
     };
     let mut paging = HashMap::new();
@@ -125,51 +151,15 @@ pub(super) async fn page(
         paging.insert("cursor".to_owned(), cursor.clone());
     }
     let page = page_request(&paging)?;
-    let (mut statuses, mut revisions) = (Vec::new(), Vec::new());
-    let older;
-    if tab == "status" {
-        let (rows, next, _) = status_page(&state, &session.principal, &id, page).await?;
-        statuses = rows
-            .into_iter()
-            .map(|s| StatusRow {
-                first: when(s.first_reported_at),
-                last: when(s.created_at),
-                revision: s
-                    .deployment_revision_id
-                    .to_string()
-                    .chars()
-                    .take(8)
-                    .collect(),
-                colour: deployment_dot(s.status_type).colour,
-                kind: s.status_type,
-                message: s.message,
-            })
-            .collect();
-        older = next.map(encode_cursor).unwrap_or_default();
-    } else {
-        let (rows, next, _) = revision_page(&state, &session.principal, &id, &page).await?;
-        revisions = rows
-            .into_iter()
-            .map(|r| {
-                let mut flags = Vec::new();
-                if r.force_restart {
-                    flags.push("force restart");
-                }
-                if r.ignore_revision_skew {
-                    flags.push("ignore revision skew");
-                }
-                RevisionRow {
-                    time: when(r.created_at),
-                    author: r.created_by.map(|u| u.name).unwrap_or_default(),
-                    trigger: r.trigger,
-                    version: r.application_version_name,
-                    flags: flags.join(", "),
-                    raw: decode(r.values_yaml.as_ref().or(r.env_file_data.as_ref())),
-                }
-            })
-            .collect();
-        older = next.map(encode_cursor).unwrap_or_default();
+    let (mut status, mut logs, mut revisions) = (StatusTab::default(), LogsTab::default(), None);
+    match tab {
+        "status" => status = status_tab(&state, &session.principal, &id, page).await?,
+        "logs" => {
+            logs = logs_tab(&state, &session.principal, &id, query.get("resource"), page).await?;
+        }
+        _ => revisions = Some(revision_rows(&state, &session, &id, &page).await?),
     }
+    let (revisions, older) = revisions.unwrap_or_default();
     let versions = state
         .store
         .list_versions(d.application_id)
@@ -200,7 +190,8 @@ pub(super) async fn page(
         label: dot.label,
         mode,
         tab: tab.to_owned(),
-        statuses,
+        status,
+        logs,
         revisions,
         older,
         notice: notice_text(query.get("notice")),

@@ -218,7 +218,20 @@ pub(super) async fn status_export(
     principal: UserPrincipal,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let (deployment, target) = find_visible(&state, &principal, &id).await?;
+    export_status(&state, &principal, &id).await
+}
+
+/// The text export of a deployment's status records (newest
+/// `EXPORT_MAX_ROWS`, redacted); the API and the portal share it.
+///
+/// # Errors
+/// 404 outside the caller's scope.
+pub(crate) async fn export_status(
+    state: &AppState,
+    principal: &UserPrincipal,
+    id: &str,
+) -> Result<Response, ApiError> {
+    let (deployment, target) = find_visible(state, principal, id).await?;
     let store = state.store.as_ref();
     let (records, truncated) = collect_newest(
         state.config.export_max_rows,
@@ -232,7 +245,7 @@ pub(super) async fn status_export(
     let mut redactions = Redactions::default();
     let mut lines = Vec::with_capacity(records.len());
     for r in &records {
-        let message = redactions.apply(&state, &target, &r.message).await?;
+        let message = redactions.apply(state, &target, &r.message).await?;
         lines.push(line(r.last_reported_at, r.status_type.as_str(), &message));
     }
     let filename = format!("deployment-{}-status.txt", deployment.id);

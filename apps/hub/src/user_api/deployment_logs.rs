@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use distr_domain::ids::{DeploymentId, LogRecordId, RevisionId};
 use distr_domain::redact::redact;
 use distr_domain::telemetry::DeploymentLogRecord;
-use distr_ports::store::Cursor;
+use distr_ports::store::{Cursor, PageRequest};
 use serde::Serialize;
 
 use super::deployments::find_visible;
@@ -25,15 +25,15 @@ use crate::state::AppState;
 /// A workload log record (HS §3.6).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct LogView {
-    id: LogRecordId,
-    deployment_id: DeploymentId,
-    deployment_revision_id: RevisionId,
-    resource: String,
+pub(crate) struct LogView {
+    pub(crate) id: LogRecordId,
+    pub(crate) deployment_id: DeploymentId,
+    pub(crate) deployment_revision_id: RevisionId,
+    pub(crate) resource: String,
     #[serde(serialize_with = "ts")]
-    timestamp: DateTime<Utc>,
-    severity: String,
-    body: String,
+    pub(crate) timestamp: DateTime<Utc>,
+    pub(crate) severity: String,
+    pub(crate) body: String,
 }
 
 const fn position(r: &DeploymentLogRecord) -> Cursor {
@@ -43,7 +43,11 @@ const fn position(r: &DeploymentLogRecord) -> Cursor {
     }
 }
 
-fn resource(query: &HashMap<String, String>) -> Result<&str, ApiError> {
+/// The required `resource` query parameter.
+///
+/// # Errors
+/// 400 when it is missing or empty.
+pub(crate) fn resource(query: &HashMap<String, String>) -> Result<&str, ApiError> {
     query
         .get("resource")
         .map(String::as_str)
@@ -68,7 +72,31 @@ pub(super) async fn list(
 ) -> Result<Response, ApiError> {
     let page = page_request(&query)?;
     let resource = resource(&query)?;
-    let (deployment, target) = find_visible(&state, &principal, &id).await?;
+    let (views, next, deployment_id) = log_page(&state, &principal, &id, resource, page).await?;
+    let path = format!("/api/v1/deployments/{deployment_id}/logs");
+    Ok(page_response(
+        views,
+        next,
+        &path,
+        &page,
+        &query,
+        &["resource"],
+    ))
+}
+
+/// One page of one resource's log records, bodies redacted, with the cursor
+/// of the next page; the API and the portal share it.
+///
+/// # Errors
+/// 404 outside the caller's scope.
+pub(crate) async fn log_page(
+    state: &AppState,
+    principal: &UserPrincipal,
+    id: &str,
+    resource: &str,
+    page: PageRequest,
+) -> Result<(Vec<LogView>, Option<Cursor>, DeploymentId), ApiError> {
+    let (deployment, target) = find_visible(state, principal, id).await?;
     let store = state.store.as_ref();
     let records = fetch_page(
         page,
@@ -77,7 +105,7 @@ pub(super) async fn list(
     )
     .await?;
     // HS §2.3: redacted again on read, for secrets added after ingestion.
-    let secrets = redaction_values(&state, &target).await?;
+    let secrets = redaction_values(state, &target).await?;
     let views: Vec<LogView> = records
         .rows
         .into_iter()
@@ -91,15 +119,7 @@ pub(super) async fn list(
             body: redact(&r.body, &secrets),
         })
         .collect();
-    let path = format!("/api/v1/deployments/{}/logs", deployment.id);
-    Ok(page_response(
-        views,
-        records.next,
-        &path,
-        &page,
-        &query,
-        &["resource"],
-    ))
+    Ok((views, records.next, deployment.id))
 }
 
 #[utoipa::path(
@@ -117,8 +137,21 @@ pub(super) async fn export(
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let resource = resource(&query)?;
-    let (deployment, target) = find_visible(&state, &principal, &id).await?;
+    export_logs(&state, &principal, &id, resource(&query)?).await
+}
+
+/// The text export of one resource's logs (newest `EXPORT_MAX_ROWS`,
+/// redacted); the API and the portal share it.
+///
+/// # Errors
+/// 404 outside the caller's scope.
+pub(crate) async fn export_logs(
+    state: &AppState,
+    principal: &UserPrincipal,
+    id: &str,
+    resource: &str,
+) -> Result<Response, ApiError> {
+    let (deployment, target) = find_visible(state, principal, id).await?;
     let store = state.store.as_ref();
     let (rows, truncated) = collect_newest(
         state.config.export_max_rows,
@@ -126,7 +159,7 @@ pub(super) async fn export(
         position,
     )
     .await?;
-    let secrets = redaction_values(&state, &target).await?;
+    let secrets = redaction_values(state, &target).await?;
     let lines = rows
         .iter()
         .map(|r| line(r.timestamp, &r.severity, &redact(&r.body, &secrets)))
@@ -149,6 +182,19 @@ pub(super) async fn resources(
     principal: UserPrincipal,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<String>>, ApiError> {
-    let (deployment, _) = find_visible(&state, &principal, &id).await?;
-    Ok(Json(state.store.list_log_resources(deployment.id).await?))
+    Ok(Json(log_resources(&state, &principal, &id).await?))
+}
+
+/// The resource names of a deployment that have logs; the API and the
+/// portal share it.
+///
+/// # Errors
+/// 404 outside the caller's scope.
+pub(crate) async fn log_resources(
+    state: &AppState,
+    principal: &UserPrincipal,
+    id: &str,
+) -> Result<Vec<String>, ApiError> {
+    let (deployment, _) = find_visible(state, principal, id).await?;
+    Ok(state.store.list_log_resources(deployment.id).await?)
 }

@@ -1,8 +1,9 @@
 //! Browser tests in headless Chromium through chromedriver (fantoccini),
 //! against a real listener (HS §7 items 38–45, 76): login, the wizard with a
 //! new target and the connect command shown once, a simulated agent whose
-//! reports turn the dot blue then green without a reload, undeploy, and a
-//! customer's restricted view. Skips loudly without Chromium unless
+//! reports turn the dot blue then green without a reload, a new status and
+//! a new log line appended to the detail page's tables without a reload,
+//! undeploy, and a customer's restricted view. Skips loudly without Chromium unless
 //! `DISTR_REQUIRE_BROWSER=1`. With `DISTR_UPDATE_SCREENSHOTS=1` the pages
 //! are saved to `docs/screenshots/`.
 
@@ -174,14 +175,61 @@ async fn wait_for_text(client: &Client, css: &str, text: &str, within: Duration)
 }
 
 async fn agent_status(http: &reqwest::Client, base: &str, token: &str, revision: &str, kind: &str) {
+    agent_report(http, base, token, revision, kind, kind).await;
+}
+
+async fn agent_report(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    revision: &str,
+    kind: &str,
+    message: &str,
+) {
     let response = http
         .post(format!("{base}/api/v1/agent/status"))
         .bearer_auth(token)
-        .json(&json!({"revisionId": revision, "type": kind, "message": kind}))
+        .json(&json!({"revisionId": revision, "type": kind, "message": message}))
         .send()
         .await
         .unwrap();
     assert!(response.status().is_success(), "{}", response.status());
+}
+
+/// `PUT /agent/logs` with one line of resource `web`, timestamped now.
+async fn agent_log(http: &reqwest::Client, base: &str, token: &str, desired: &Value, body: &str) {
+    let deployment = &desired["deployments"][0];
+    let response = http
+        .put(format!("{base}/api/v1/agent/logs"))
+        .bearer_auth(token)
+        .json(&json!([{
+            "deploymentId": deployment["id"],
+            "deploymentRevisionId": deployment["revisionId"],
+            "resource": "web",
+            "timestamp": chrono::Utc::now(),
+            "severity": "stdout",
+            "body": body,
+        }]))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+}
+
+/// Sets a `window` marker that only survives if the page is not reloaded.
+async fn mark_page(client: &Client) {
+    client
+        .execute("window.__noReload = true; return true;", vec![])
+        .await
+        .unwrap();
+}
+
+async fn assert_not_reloaded(client: &Client) {
+    let kept = client
+        .execute("return window.__noReload === true;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(kept, Value::Bool(true), "the page was not reloaded");
 }
 
 #[tokio::test]
@@ -312,10 +360,7 @@ async fn the_portal_in_a_real_browser() {
 
     // The dot turns blue, then green, without a reload (item 43).
     client.goto(&format!("{base}/deployments")).await.unwrap();
-    client
-        .execute("window.__noReload = true; return true;", vec![])
-        .await
-        .unwrap();
+    mark_page(&client).await;
     let dot = "[data-deployment] .dot-label";
     wait_for_text(
         &client,
@@ -328,11 +373,7 @@ async fn the_portal_in_a_real_browser() {
     wait_for_text(&client, dot, "Progressing", Duration::from_secs(10)).await;
     agent_status(&http, &base, &token, &revision, "healthy").await;
     wait_for_text(&client, dot, "Healthy", Duration::from_secs(10)).await;
-    let kept = client
-        .execute("return window.__noReload === true;", vec![])
-        .await
-        .unwrap();
-    assert_eq!(kept, Value::Bool(true), "the page was not reloaded");
+    assert_not_reloaded(&client).await;
     screenshot(&client, "deployments").await;
 
     // Deployment detail, then undeploy with the typed confirmation.
@@ -349,6 +390,53 @@ async fn the_portal_in_a_real_browser() {
         .await
         .unwrap();
     screenshot(&client, "deployment").await;
+
+    // A new status and a new log line are appended live (HS §4.1, item 74).
+    let detail = client.current_url().await.unwrap();
+    mark_page(&client).await;
+    agent_report(
+        &http,
+        &base,
+        &token,
+        &revision,
+        "progressing",
+        "live status row",
+    )
+    .await;
+    wait_for_text(
+        &client,
+        "#status-log tbody",
+        "live status row",
+        Duration::from_secs(12),
+    )
+    .await;
+    assert_not_reloaded(&client).await;
+    agent_log(&http, &base, &token, &desired, "first log line").await;
+    client
+        .goto(&format!(
+            "{}?tab=logs",
+            detail.as_str().split('?').next().unwrap()
+        ))
+        .await
+        .unwrap();
+    wait_for_text(
+        &client,
+        "#logs tbody",
+        "first log line",
+        Duration::from_secs(5),
+    )
+    .await;
+    mark_page(&client).await;
+    agent_log(&http, &base, &token, &desired, "live log line").await;
+    wait_for_text(
+        &client,
+        "#logs tbody tr",
+        "live log line",
+        Duration::from_secs(12),
+    )
+    .await;
+    assert_not_reloaded(&client).await;
+    screenshot(&client, "deployment-logs").await;
     client
         .find(Locator::Id("undeploy-confirm"))
         .await
