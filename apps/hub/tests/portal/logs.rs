@@ -92,7 +92,11 @@ fn rows(page: &Page) -> usize {
 fn older_link(page: &Page) -> Option<String> {
     let end = page.body.find("\">Load older</a>")?;
     let start = page.body[..end].rfind("href=\"")? + "href=\"".len();
-    Some(page.body[start..end].replace("&amp;", "&"))
+    Some(
+        page.body[start..end]
+            .replace("&amp;", "&")
+            .replace("&#38;", "&"),
+    )
 }
 
 #[tokio::test]
