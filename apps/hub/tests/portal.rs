@@ -20,6 +20,7 @@ mod portal {
     pub mod cards;
     pub mod customer_tabs;
     pub mod deploy;
+    pub mod exports;
     pub mod links;
     pub mod logs;
     pub mod overview;
