@@ -157,6 +157,15 @@ async fn login(client: &Client, base: &str, email: &str) {
         .click()
         .await
         .unwrap();
+    // The login page has an `h1` too: wait for the navigation away from it.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while client.current_url().await.unwrap().path() == "/login" {
+        assert!(
+            Instant::now() < deadline,
+            "still on /login after signing in"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     client.wait().for_element(Locator::Css("h1")).await.unwrap();
 }
 
