@@ -15,6 +15,7 @@ pub mod deployments;
 pub mod fleet;
 pub mod heartbeats;
 pub mod memberships;
+pub mod new_target;
 pub mod organizations;
 pub mod retention;
 pub mod secrets;
@@ -173,6 +174,9 @@ macro_rules! store_contract_tests {
             deployments::set_logs_enabled_changes_flag_without_new_revision,
             deployments::delete_deployment_cascades_to_revisions_statuses_logs_and_payload,
             deployments::delete_unknown_deployment_is_not_found,
+            new_target::create_target_with_deployment_stores_all_three,
+            new_target::create_target_with_deployment_with_taken_deployment_id_stores_nothing,
+            new_target::create_target_with_deployment_with_taken_target_id_stores_nothing,
             statuses::record_status_inserts_first_report,
             statuses::record_status_coalesces_identical_reports_per_revision,
             statuses::record_status_with_new_type_or_message_inserts_record,

@@ -1,6 +1,7 @@
 use async_trait::async_trait;
 use distr_domain::deployment::{Deployment, DeploymentRevision};
 use distr_domain::ids::{DeploymentId, RevisionId, TargetId};
+use distr_domain::target::DeploymentTarget;
 
 use super::StoreError;
 
@@ -15,6 +16,21 @@ pub trait DeploymentStore: Send + Sync {
     /// when the target does not exist.
     async fn create_deployment(
         &self,
+        deployment: &Deployment,
+        revision: &DeploymentRevision,
+    ) -> Result<(), StoreError>;
+
+    /// Inserts a new target, a deployment on it and the deployment's first
+    /// revision in one transaction (HS §4.5 step 7): all three rows or none.
+    /// `deployment.deployment_target_id` is `target.id`.
+    ///
+    /// # Errors
+    /// MUST return the error `create_target` or `create_deployment` returns
+    /// for the same row (e.g. `Conflict("deployment id")` for a taken
+    /// deployment id), storing none of the three rows.
+    async fn create_target_with_deployment(
+        &self,
+        target: &DeploymentTarget,
         deployment: &Deployment,
         revision: &DeploymentRevision,
     ) -> Result<(), StoreError>;

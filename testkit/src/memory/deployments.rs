@@ -3,9 +3,11 @@ use std::collections::BTreeSet;
 use async_trait::async_trait;
 use distr_domain::deployment::{Deployment, DeploymentRevision};
 use distr_domain::ids::{DeploymentId, RevisionId, TargetId};
+use distr_domain::target::DeploymentTarget;
 use distr_ports::StoreError;
 use distr_ports::store::DeploymentStore;
 
+use super::targets::insert_target;
 use super::{MemoryStore, State, conflict};
 
 /// The current revision: newest `created_at`, ties broken by the greater id.
@@ -20,6 +22,37 @@ pub(super) fn current_revision(
         .max_by_key(|r| (r.created_at, r.id))
 }
 
+/// Inserts a deployment and its first revision into the locked state, checking
+/// everything before writing (shared by `create_deployment` and
+/// `create_target_with_deployment`).
+fn insert_deployment(
+    s: &mut State,
+    deployment: &Deployment,
+    revision: &DeploymentRevision,
+) -> Result<(), StoreError> {
+    if !s.targets.contains_key(&deployment.deployment_target_id) {
+        return Err(StoreError::NotFound);
+    }
+    if s.deployments.contains_key(&deployment.id) {
+        return Err(conflict("deployment id"));
+    }
+    if s.revisions.contains_key(&revision.id) {
+        return Err(conflict("revision id"));
+    }
+    if let Some(release) = &deployment.release_name {
+        let taken = s.deployments.values().any(|d| {
+            d.deployment_target_id == deployment.deployment_target_id
+                && d.release_name.as_ref() == Some(release)
+        });
+        if taken {
+            return Err(conflict("release name"));
+        }
+    }
+    s.deployments.insert(deployment.id, deployment.clone());
+    s.revisions.insert(revision.id, revision.clone());
+    Ok(())
+}
+
 #[async_trait]
 impl DeploymentStore for MemoryStore {
     async fn create_deployment(
@@ -27,28 +60,23 @@ impl DeploymentStore for MemoryStore {
         deployment: &Deployment,
         revision: &DeploymentRevision,
     ) -> Result<(), StoreError> {
+        self.write(|s| insert_deployment(s, deployment, revision))
+    }
+
+    async fn create_target_with_deployment(
+        &self,
+        target: &DeploymentTarget,
+        deployment: &Deployment,
+        revision: &DeploymentRevision,
+    ) -> Result<(), StoreError> {
+        // One lock: nobody sees the target without its deployment.
         self.write(|s| {
-            if !s.targets.contains_key(&deployment.deployment_target_id) {
-                return Err(StoreError::NotFound);
+            insert_target(s, target)?;
+            let inserted = insert_deployment(s, deployment, revision);
+            if inserted.is_err() {
+                s.targets.remove(&target.id);
             }
-            if s.deployments.contains_key(&deployment.id) {
-                return Err(conflict("deployment id"));
-            }
-            if s.revisions.contains_key(&revision.id) {
-                return Err(conflict("revision id"));
-            }
-            if let Some(release) = &deployment.release_name {
-                let taken = s.deployments.values().any(|d| {
-                    d.deployment_target_id == deployment.deployment_target_id
-                        && d.release_name.as_ref() == Some(release)
-                });
-                if taken {
-                    return Err(conflict("release name"));
-                }
-            }
-            s.deployments.insert(deployment.id, deployment.clone());
-            s.revisions.insert(revision.id, revision.clone());
-            Ok(())
+            inserted
         })
     }
 

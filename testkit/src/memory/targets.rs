@@ -9,21 +9,25 @@ use distr_ports::StoreError;
 use distr_ports::store::{HeartbeatOutcome, TargetStore};
 use uuid::Uuid;
 
-use super::{MemoryStore, conflict};
+use super::{MemoryStore, State, conflict};
 
 /// Same-message contacts closer than this to the stored `last_seen_at` are not written.
 const HEARTBEAT_COALESCE: TimeDelta = TimeDelta::seconds(10);
 
+/// Inserts a target into the locked state (shared by `create_target` and
+/// `create_target_with_deployment`).
+pub(super) fn insert_target(s: &mut State, target: &DeploymentTarget) -> Result<(), StoreError> {
+    if s.targets.contains_key(&target.id) {
+        return Err(conflict("target id"));
+    }
+    s.targets.insert(target.id, target.clone());
+    Ok(())
+}
+
 #[async_trait]
 impl TargetStore for MemoryStore {
     async fn create_target(&self, target: &DeploymentTarget) -> Result<(), StoreError> {
-        self.write(|s| {
-            if s.targets.contains_key(&target.id) {
-                return Err(conflict("target id"));
-            }
-            s.targets.insert(target.id, target.clone());
-            Ok(())
-        })
+        self.write(|s| insert_target(s, target))
     }
 
     async fn get_target(

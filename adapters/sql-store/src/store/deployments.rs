@@ -1,11 +1,15 @@
 use async_trait::async_trait;
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, RunQueryDsl};
+use diesel::query_builder::InsertStatement;
+use diesel_async::methods::ExecuteDsl;
+use diesel_async::{AsyncConnection, AsyncConnectionCore, RunQueryDsl};
 use distr_domain::deployment::{Deployment, DeploymentRevision};
 use distr_domain::ids::{DeploymentId, RevisionId, TargetId};
+use distr_domain::target::DeploymentTarget;
 use distr_ports::StoreError;
 use distr_ports::store::DeploymentStore;
 
+use super::targets::{TargetRow, insert_target};
 use crate::convert::{id, micros, opt_id, opt_text, parse, time};
 use crate::error::{Fail, not_found_if_none};
 use crate::open::SqlStore;
@@ -21,6 +25,20 @@ struct DeploymentRow {
     docker_type: Option<String>,
     release_name: Option<String>,
     logs_enabled: bool,
+}
+
+impl From<&Deployment> for DeploymentRow {
+    fn from(deployment: &Deployment) -> Self {
+        Self {
+            id: deployment.id.to_string(),
+            deployment_target_id: deployment.deployment_target_id.to_string(),
+            application_id: deployment.application_id.to_string(),
+            created_at: micros(deployment.created_at),
+            docker_type: deployment.docker_type.map(|t| t.as_str().to_owned()),
+            release_name: deployment.release_name.clone(),
+            logs_enabled: deployment.logs_enabled,
+        }
+    }
 }
 
 impl TryFrom<DeploymentRow> for Deployment {
@@ -95,6 +113,36 @@ fn revisions_of(rows: Vec<RevisionRow>) -> Result<Vec<DeploymentRevision>, Fail>
     rows.into_iter().map(TryInto::try_into).collect()
 }
 
+/// The `INSERT`s of one deployment row and of one revision row.
+type InsertDeployment<'a> =
+    InsertStatement<d::table, <&'a DeploymentRow as Insertable<d::table>>::Values>;
+type InsertRevision<'a> =
+    InsertStatement<r::table, <&'a RevisionRow as Insertable<r::table>>::Values>;
+
+/// Inserts a deployment and its first revision on `conn`, of either backend,
+/// inside the caller's transaction (`create_deployment` and
+/// `create_target_with_deployment` share it).
+async fn insert_deployment<'a, C>(
+    conn: &mut C,
+    row: &'a DeploymentRow,
+    revision: &'a RevisionRow,
+) -> Result<(), Fail>
+where
+    C: AsyncConnectionCore + Send,
+    InsertDeployment<'a>: ExecuteDsl<C>,
+    InsertRevision<'a>: ExecuteDsl<C>,
+{
+    diesel::insert_into(d::table)
+        .values(row)
+        .execute(conn)
+        .await?;
+    diesel::insert_into(r::table)
+        .values(revision)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 #[async_trait]
 impl DeploymentStore for SqlStore {
     async fn create_deployment(
@@ -102,27 +150,27 @@ impl DeploymentStore for SqlStore {
         deployment: &Deployment,
         revision: &DeploymentRevision,
     ) -> Result<(), StoreError> {
-        let row = DeploymentRow {
-            id: deployment.id.to_string(),
-            deployment_target_id: deployment.deployment_target_id.to_string(),
-            application_id: deployment.application_id.to_string(),
-            created_at: micros(deployment.created_at),
-            docker_type: deployment.docker_type.map(|t| t.as_str().to_owned()),
-            release_name: deployment.release_name.clone(),
-            logs_enabled: deployment.logs_enabled,
-        };
-        let revision = RevisionRow::from(revision);
+        let (row, revision) = (DeploymentRow::from(deployment), RevisionRow::from(revision));
         with_write!(self, |conn| {
             conn.transaction::<_, Fail, _>(async |conn| {
-                diesel::insert_into(d::table)
-                    .values(&row)
-                    .execute(conn)
-                    .await?;
-                diesel::insert_into(r::table)
-                    .values(&revision)
-                    .execute(conn)
-                    .await?;
-                Ok(())
+                insert_deployment(conn, &row, &revision).await
+            })
+            .await
+        })
+    }
+
+    async fn create_target_with_deployment(
+        &self,
+        target: &DeploymentTarget,
+        deployment: &Deployment,
+        revision: &DeploymentRevision,
+    ) -> Result<(), StoreError> {
+        let target = TargetRow::from(target);
+        let (row, revision) = (DeploymentRow::from(deployment), RevisionRow::from(revision));
+        with_write!(self, |conn| {
+            conn.transaction::<_, Fail, _>(async |conn| {
+                insert_target(conn, &target).await?;
+                insert_deployment(conn, &row, &revision).await
             })
             .await
         })

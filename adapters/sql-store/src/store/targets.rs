@@ -1,7 +1,9 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel_async::RunQueryDsl;
+use diesel::query_builder::InsertStatement;
+use diesel_async::methods::ExecuteDsl;
+use diesel_async::{AsyncConnectionCore, RunQueryDsl};
 use distr_domain::ids::{AgentVersionId, CustomerOrganizationId, OrganizationId, TargetId};
 use distr_domain::target::{
     AgentResources, DeploymentTarget, Heartbeat, TargetKind, TargetSecretHash,
@@ -16,7 +18,7 @@ use crate::schema::deployment_targets as t;
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = t)]
-struct TargetRow {
+pub(super) struct TargetRow {
     id: String,
     organization_id: String,
     customer_organization_id: Option<String>,
@@ -138,17 +140,29 @@ impl TryFrom<TargetRow> for DeploymentTarget {
     }
 }
 
+/// The `INSERT` of one target row.
+type InsertTarget<'a> = InsertStatement<t::table, <&'a TargetRow as Insertable<t::table>>::Values>;
+
+/// Inserts a target row on `conn`, of either backend, inside whatever
+/// transaction the caller holds (`create_target` and
+/// `create_target_with_deployment` share it).
+pub(super) async fn insert_target<'a, C>(conn: &mut C, row: &'a TargetRow) -> Result<(), Fail>
+where
+    C: AsyncConnectionCore + Send,
+    InsertTarget<'a>: ExecuteDsl<C>,
+{
+    diesel::insert_into(t::table)
+        .values(row)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 #[async_trait]
 impl TargetStore for SqlStore {
     async fn create_target(&self, target: &DeploymentTarget) -> Result<(), StoreError> {
         let row = TargetRow::from(target);
-        with_write!(self, |conn| {
-            diesel::insert_into(t::table)
-                .values(&row)
-                .execute(conn)
-                .await?;
-            Ok(())
-        })
+        with_write!(self, |conn| { insert_target(conn, &row).await })
     }
 
     async fn get_target(

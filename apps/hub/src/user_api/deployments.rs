@@ -125,8 +125,8 @@ pub(crate) async fn put_deployment(
 
 /// Creates `target` and its first deployment for the portal's wizard
 /// (HS §4.5): every check of HS §3.8 runs before anything is stored, so a
-/// failed validation creates neither. Should storing the deployment fail
-/// afterwards, the new target is removed again.
+/// failed validation creates neither, and the store writes the target, the
+/// deployment and its first revision in one transaction (all or nothing).
 ///
 /// # Errors
 /// As [`put_deployment`].
@@ -138,21 +138,11 @@ pub(crate) async fn deploy_to_new_target(
 ) -> Result<DeploymentView, ApiError> {
     principal.require_write()?;
     let planned = checks::plan(state, principal, &target, body).await?;
-    state.store.create_target(&target).await?;
-    if let Err(err) = state
+    // HS §4.5 step 7: the target and its deployment in one transaction.
+    state
         .store
-        .create_deployment(&planned.deployment, &planned.revision)
-        .await
-    {
-        if let Err(cleanup) = state
-            .store
-            .delete_target(target.organization_id, target.id)
-            .await
-        {
-            tracing::error!(target.id = %target.id, error = %cleanup, "cannot remove the wizard's new target");
-        }
-        return Err(err.into());
-    }
+        .create_target_with_deployment(&target, &planned.deployment, &planned.revision)
+        .await?;
     state.changes.publish(target.id).await;
     let id = planned.deployment.id;
     view_of(state, target, id).await
