@@ -35,6 +35,7 @@ mod target_live;
 mod users;
 mod versions;
 mod wizard;
+mod wizard_owner;
 mod wizard_secrets;
 
 pub use csrf::csrf_token;

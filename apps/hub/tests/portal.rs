@@ -27,4 +27,5 @@ mod portal {
     pub mod people;
     pub mod target;
     pub mod target_logs;
+    pub mod wizard_owner;
 }

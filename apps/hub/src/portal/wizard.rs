@@ -10,12 +10,13 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use distr_domain::application::VersionContent;
-use distr_domain::ids::{ApplicationVersionId, CustomerOrganizationId, TargetId};
+use distr_domain::ids::{ApplicationVersionId, TargetId};
 use serde::Deserialize;
 
 use super::csrf::CsrfForm;
-use super::page::{Chrome, FormError, PortalError, html, html_with, see_other};
+use super::page::{Chrome, FormError, PortalError, html_with, see_other};
 use super::session::Session;
+use super::wizard_owner::{OWNER_POINTER, owner_step, requested};
 use super::wizard_secrets::{SecretHelper, helper};
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -26,10 +27,10 @@ use crate::user_api::views::b64;
 
 /// An option of a select.
 #[derive(Debug)]
-struct Choice {
-    id: String,
-    label: String,
-    selected: bool,
+pub(super) struct Choice {
+    pub id: String,
+    pub label: String,
+    pub selected: bool,
 }
 
 /// The wizard's input, kept when validation fails.
@@ -55,6 +56,9 @@ pub(super) struct WizardForm {
     mode: String,
     #[serde(default)]
     logs: Option<String>,
+    /// `1`: back to step 1 (the owner's "change" link), step 2 hidden.
+    #[serde(default)]
+    step: String,
 }
 
 #[derive(Template)]
@@ -63,7 +67,12 @@ struct WizardPage {
     chrome: Chrome,
     targets: Vec<Choice>,
     versions: Vec<Choice>,
+    /// Step 1's owner select of a new target (vendors only).
     owners: Vec<Choice>,
+    /// The new target's owner as step 2 shows it.
+    owner_name: String,
+    /// Step 1 again with the current choices (step 2's "change" link).
+    change_owner: String,
     /// Step 2 is shown once a target and a version are chosen.
     configure: bool,
     new_target: bool,
@@ -162,38 +171,32 @@ async fn build(
             });
         }
     }
-    let mut owners = vec![Choice {
-        id: String::new(),
-        label: "Internal".to_owned(),
-        selected: form.new_owner.is_empty(),
-    }];
-    if principal.is_vendor() {
-        for c in state
-            .store
-            .list_customers(principal.organization_id)
-            .await
-            .map_err(ApiError::from)?
-        {
-            owners.push(Choice {
-                selected: form.new_owner == c.id.to_string(),
-                id: c.id.to_string(),
-                label: c.name.as_str().to_owned(),
-            });
-        }
-    } else {
-        owners.clear();
+    let owner = owner_step(state, principal, &form.new_owner).await?;
+    let new_target = form.target == "new";
+    let mut error = error;
+    // A refused owner keeps the wizard on step 1, the reason shown inline.
+    let owner_error = owner.error.filter(|_| new_target);
+    if let Some(reason) = owner_error
+        && error.field(OWNER_POINTER).is_empty()
+    {
+        error = ApiError::validation("invalid deployment target")
+            .with_field(OWNER_POINTER, reason)
+            .into();
+    }
+    if owner_error.is_none() {
+        form.new_owner = owner.value();
     }
     let version_id = parse_id::<ApplicationVersionId>(&form.version).ok();
-    let configure = !form.target.is_empty() && version_id.is_some();
+    let configure = !form.target.is_empty()
+        && version_id.is_some()
+        && form.step != "1"
+        && owner_error.is_none();
     let (mut kubernetes, mut base_values) = (false, String::new());
     let mut secrets = SecretHelper::default();
     if configure {
         // The owner the chosen (or new) target resolves secrets for.
-        let (owner, owner_name) = if form.target == "new" {
-            match owners.iter().find(|o| o.selected && !o.id.is_empty()) {
-                Some(o) => (parse_id(&o.id).ok(), o.label.clone()),
-                None => (principal.customer_organization_id, String::new()),
-            }
+        let (scope, scope_name) = if new_target {
+            (owner.owner, owner.name.clone())
         } else {
             targets_views
                 .iter()
@@ -201,7 +204,7 @@ async fn build(
                 .and_then(|t| t.customer_organization.as_ref())
                 .map_or((None, String::new()), |c| (Some(c.id), c.name.clone()))
         };
-        secrets = helper(state, principal, owner, &owner_name).await?;
+        secrets = helper(state, principal, scope, &scope_name).await?;
     }
     if let Some(id) = version_id.filter(|_| configure) {
         let (k8s, template, base) = version_facts(state, session, id).await?;
@@ -217,9 +220,16 @@ async fn build(
         chrome: Chrome::new(state, session, "deployments"),
         targets,
         versions,
-        owners,
+        change_owner: format!(
+            "/deployments/new?step=1&target={}&version={}&new_owner={}#wizard-owner",
+            form.target,
+            form.version,
+            owner.value()
+        ),
+        owners: owner.choices,
+        owner_name: owner.name,
         configure,
-        new_target: form.target == "new",
+        new_target,
         kubernetes,
         base_values,
         secrets,
@@ -234,14 +244,21 @@ pub(super) async fn page(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, PortalError> {
     session.principal.require_write()?;
+    let param = |name: &str| query.get(name).cloned().unwrap_or_default();
     let form = WizardForm {
-        target: query.get("target").cloned().unwrap_or_default(),
-        version: query.get("version").cloned().unwrap_or_default(),
+        target: param("target"),
+        version: param("version"),
+        new_owner: param("new_owner"),
+        step: param("step"),
         ..WizardForm::default()
     };
-    Ok(html(
-        &build(&state, &session, form, FormError::default(), true).await?,
-    ))
+    let page = build(&state, &session, form, FormError::default(), true).await?;
+    let status = if page.error.detail.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    Ok(html_with(status, &page))
 }
 
 /// Blank input means "none"; anything else is kept verbatim.
@@ -300,7 +317,9 @@ async fn deploy(
         );
     }
     if form.target == "new" {
-        let owner = parse_id::<CustomerOrganizationId>(&form.new_owner).ok();
+        let owner = requested(&form.new_owner).map_err(|reason| {
+            ApiError::validation("invalid deployment target").with_field(OWNER_POINTER, reason)
+        })?;
         let create = CreateTarget {
             name: form.new_name.clone(),
             target_type: if kubernetes { "kubernetes" } else { "docker" }.to_owned(),

@@ -173,6 +173,34 @@ pub(super) async fn create(
     Ok((StatusCode::CREATED, Json(view)))
 }
 
+/// The owner of a new target (HS §2.3): a customer caller's own customer
+/// whatever was requested; for a vendor the requested customer when it is
+/// one of the organization's, `None` (Internal) when none was requested.
+/// The inner `Err` is the reason an unknown or foreign customer is refused.
+///
+/// # Errors
+/// Store failures.
+pub(crate) async fn new_target_owner(
+    state: &AppState,
+    principal: &UserPrincipal,
+    requested: Option<CustomerOrganizationId>,
+) -> Result<Result<Option<CustomerOrganizationId>, &'static str>, ApiError> {
+    Ok(match (principal.customer_organization_id, requested) {
+        // Customer-created objects are always the caller's customer's.
+        (Some(own), _) => Ok(Some(own)),
+        (None, Some(id)) => match state
+            .store
+            .get_customer(principal.organization_id, id)
+            .await
+        {
+            Ok(_) => Ok(Some(id)),
+            Err(distr_ports::StoreError::NotFound) => Err("no such customer organization"),
+            Err(e) => return Err(e.into()),
+        },
+        (None, None) => Ok(None),
+    })
+}
+
 /// Validates a new target (HS §2.2) and builds it without storing it;
 /// customer callers always own what they create. The API and the portal's
 /// wizard share it.
@@ -190,26 +218,13 @@ pub(crate) async fn validate_new_target(
         .map_err(|e| err.push_field("/name", e.reason))
         .ok();
     let kind = kind(&body, &mut err);
-    let owner = match (
-        principal.customer_organization_id,
-        &body.customer_organization,
-    ) {
-        // Customer-created objects are always the caller's customer's.
-        (Some(own), _) => Some(own),
-        (None, Some(IdRef { id })) => match state
-            .store
-            .get_customer(principal.organization_id, *id)
-            .await
-        {
-            Ok(_) => Some(*id),
-            Err(distr_ports::StoreError::NotFound) => {
-                err.push_field("/customerOrganization/id", "no such customer organization");
-                None
-            }
-            Err(e) => return Err(e.into()),
-        },
-        (None, None) => None,
-    };
+    let requested = body.customer_organization.as_ref().map(|r| r.id);
+    let owner = new_target_owner(state, principal, requested)
+        .await?
+        .unwrap_or_else(|reason| {
+            err.push_field("/customerOrganization/id", reason);
+            None
+        });
     let namespace_scoped = matches!(
         kind,
         Some(TargetKind::Kubernetes {
