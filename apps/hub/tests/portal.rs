@@ -13,6 +13,7 @@ mod portal {
     pub mod support;
 
     pub mod html;
+    pub mod simulated_agent;
 
     pub mod applications;
     pub mod auth;

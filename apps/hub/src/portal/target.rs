@@ -11,11 +11,12 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
+use chrono::TimeDelta;
 use distr_domain::ids::TargetId;
 
 use super::chart::usage_chart;
 use super::dots::{ago, target_dot, when};
+use super::live_rows::LiveTable;
 use super::overview::{DeploymentRow, deployment_row};
 use super::page::{Chrome, FormError, PortalError, html_with};
 use super::session::Session;
@@ -55,12 +56,6 @@ impl From<TargetLogView> for LogRow {
             body: l.body,
         }
     }
-}
-
-/// The `data-after` / `X-Distr-After` form of a row time: RFC 3339 at the
-/// store's full precision, so "strictly newer" never repeats the row.
-pub(super) fn after_of(time: DateTime<Utc>) -> String {
-    time.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
 /// The agent-log rows, written once for the page and `/ui/` (live append).
@@ -172,9 +167,8 @@ struct TargetPage {
     deployments: Vec<DeploymentRow>,
     logs: Vec<LogRow>,
     older: String,
-    /// The first page carries the live-append attributes.
-    live: bool,
-    after: String,
+    /// The live-append attributes (first page only).
+    live: LiveTable,
     /// The newer agent version offered, or "".
     latest: String,
     kubernetes: bool,
@@ -205,10 +199,11 @@ pub(super) async fn render(
         paging.insert("cursor".to_owned(), cursor.clone());
     }
     let (logs, next, _) = target_log_page(state, principal, t.id, page_request(&paging)?).await?;
-    let after = logs
-        .first()
-        .map(|l| after_of(l.timestamp))
-        .unwrap_or_default();
+    let live = LiveTable::new(
+        cursor.is_none(),
+        format!("/ui/deployment-targets/{}/logs", t.id),
+        logs.first().map(|l| l.timestamp),
+    );
     let latest = latest_agent_version(state).await?;
     let dot = target_dot(t.connection_state);
     let page = TargetPage {
@@ -231,8 +226,7 @@ pub(super) async fn render(
             .collect(),
         logs: logs.into_iter().map(LogRow::from).collect(),
         older: next.map(encode_cursor).unwrap_or_default(),
-        live: cursor.is_none(),
-        after,
+        live,
         latest: latest
             .filter(|l| update_available(Some(l), &t.agent_version.name))
             .map(|l| l.name)

@@ -6,19 +6,15 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderValue;
 use axum::response::Response;
 
+use super::live_rows::{newer_than, rows_response};
 use super::page::{PortalError, html};
 use super::session::Session;
-use super::target::{LogRow, LogRows, after_of, charts};
+use super::target::{LogRow, LogRows, charts};
 use crate::state::AppState;
-use crate::user_api::paging::page_request;
 use crate::user_api::parse_id;
 use crate::user_api::target_logs::{export_target_logs, target_log_page};
-
-/// The header naming the newest row returned (the next `after`).
-const AFTER_HEADER: &str = "x-distr-after";
 
 /// `GET /deployment-targets/{id}/logs/export`: the same text file as
 /// `GET /api/v1/deployment-targets/{id}/logs/export`.
@@ -38,20 +34,15 @@ pub(super) async fn log_rows(
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, PortalError> {
-    let mut paging = HashMap::from([("limit".to_owned(), "100".to_owned())]);
-    if let Some(after) = query.get("after").filter(|a| !a.is_empty()) {
-        paging.insert("after".to_owned(), after.clone());
-    }
-    let page = page_request(&paging)?;
+    let page = newer_than(&query)?;
     let (logs, _, _) = target_log_page(&state, &session.principal, parse_id(&id)?, page).await?;
-    let after = logs.first().map(|l| after_of(l.timestamp));
-    let mut response = html(&LogRows {
-        logs: logs.into_iter().map(LogRow::from).collect(),
-    });
-    if let Some(value) = after.and_then(|a| HeaderValue::from_str(&a).ok()) {
-        response.headers_mut().insert(AFTER_HEADER, value);
-    }
-    Ok(response)
+    let newest = logs.first().map(|l| l.timestamp);
+    Ok(rows_response(
+        &LogRows {
+            logs: logs.into_iter().map(LogRow::from).collect(),
+        },
+        newest,
+    ))
 }
 
 /// `GET /ui/deployment-targets/{id}/charts?range=`: the CPU and memory

@@ -20,6 +20,9 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
 use super::html::docker_app;
+use super::simulated_agent::{
+    agent_client, agent_log, agent_report, agent_status, agent_target_log, seed_metrics,
+};
 use super::support::{Backend, TestApp};
 
 /// A chromedriver process, killed on drop.
@@ -183,48 +186,6 @@ async fn wait_for_text(client: &Client, css: &str, text: &str, within: Duration)
     }
 }
 
-async fn agent_status(http: &reqwest::Client, base: &str, token: &str, revision: &str, kind: &str) {
-    agent_report(http, base, token, revision, kind, kind).await;
-}
-
-async fn agent_report(
-    http: &reqwest::Client,
-    base: &str,
-    token: &str,
-    revision: &str,
-    kind: &str,
-    message: &str,
-) {
-    let response = http
-        .post(format!("{base}/api/v1/agent/status"))
-        .bearer_auth(token)
-        .json(&json!({"revisionId": revision, "type": kind, "message": message}))
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_success(), "{}", response.status());
-}
-
-/// `PUT /agent/logs` with one line of resource `web`, timestamped now.
-async fn agent_log(http: &reqwest::Client, base: &str, token: &str, desired: &Value, body: &str) {
-    let deployment = &desired["deployments"][0];
-    let response = http
-        .put(format!("{base}/api/v1/agent/logs"))
-        .bearer_auth(token)
-        .json(&json!([{
-            "deploymentId": deployment["id"],
-            "deploymentRevisionId": deployment["revisionId"],
-            "resource": "web",
-            "timestamp": chrono::Utc::now(),
-            "severity": "stdout",
-            "body": body,
-        }]))
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_success(), "{}", response.status());
-}
-
 /// Sets a `window` marker that only survives if the page is not reloaded.
 async fn mark_page(client: &Client) {
     client
@@ -338,7 +299,7 @@ async fn the_portal_in_a_real_browser() {
         serde_urlencoded::from_str(connect_url.split_once('?').unwrap().1).unwrap();
     let get = |key: &str| query.iter().find(|(k, _)| k == key).unwrap().1.clone();
     let (target_id, secret) = (get("targetId"), get("targetSecret"));
-    let http = reqwest::Client::new();
+    let http = agent_client();
     let token: Value = http
         .post(format!("{base}/api/v1/agent/login"))
         .header(
@@ -366,6 +327,8 @@ async fn the_portal_in_a_real_browser() {
         .unwrap()
         .to_owned();
     assert!(!version.is_empty());
+    let target_uuid: uuid::Uuid = target_id.parse().unwrap();
+    seed_metrics(&app, distr_domain::ids::TargetId::from_uuid(target_uuid)).await;
 
     // The dot turns blue, then green, without a reload (item 43).
     client.goto(&format!("{base}/deployments")).await.unwrap();
@@ -383,7 +346,51 @@ async fn the_portal_in_a_real_browser() {
     agent_status(&http, &base, &token, &revision, "healthy").await;
     wait_for_text(&client, dot, "Healthy", Duration::from_secs(10)).await;
     assert_not_reloaded(&client).await;
+    let card = client.source().await.unwrap();
+    assert!(
+        card.contains("gauge-name\">CPU"),
+        "the card shows the metrics gauges"
+    );
+    assert!(
+        !card.contains("Update pending"),
+        "the agent reported the desired version"
+    );
     screenshot(&client, "deployments").await;
+
+    // The target page: charts of the seeded hour, and the agent's own log
+    // lines appended without a reload.
+    client
+        .goto(&format!("{base}/deployment-targets/{target_id}"))
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Id("charts"))
+        .await
+        .unwrap();
+    assert!(
+        client.find(Locator::Css("#charts svg")).await.is_ok(),
+        "the charts are drawn"
+    );
+    mark_page(&client).await;
+    agent_target_log(&http, &base, &token, "agent started, polling every 5s").await;
+    wait_for_text(
+        &client,
+        "#agent-log-table tbody",
+        "agent started, polling every 5s",
+        Duration::from_secs(12),
+    )
+    .await;
+    assert_not_reloaded(&client).await;
+    client
+        .execute(
+            "document.getElementById('metrics').scrollIntoView(); return true;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    screenshot(&client, "target").await;
+    client.goto(&format!("{base}/deployments")).await.unwrap();
 
     // Deployment detail, then undeploy with the typed confirmation.
     client
