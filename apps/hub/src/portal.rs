@@ -16,6 +16,7 @@ mod customers;
 mod deployment;
 mod deployment_logs;
 mod deployment_status;
+mod deployment_update;
 mod dots;
 mod gauges;
 mod links;
@@ -56,10 +57,16 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/ui/health", get(overview::health))
         .route("/deployments/new", get(wizard::page).post(wizard::submit))
         .route("/deployments/{id}", get(deployment::page))
-        .route("/deployments/{id}/restart", post(deployment::restart))
-        .route("/deployments/{id}/logs", post(deployment::logs))
-        .route("/deployments/{id}/update", post(deployment::update))
-        .route("/deployments/{id}/undeploy", post(deployment::remove))
+        .route(
+            "/deployments/{id}/restart",
+            post(deployment_update::restart),
+        )
+        .route("/deployments/{id}/logs", post(deployment_update::logs))
+        .route("/deployments/{id}/update", post(deployment_update::update))
+        .route(
+            "/deployments/{id}/undeploy",
+            post(deployment_update::remove),
+        )
         .route(
             "/deployments/{id}/status/export",
             get(deployment_status::export),

@@ -21,6 +21,7 @@ mod portal {
     pub mod cards;
     pub mod customer_tabs;
     pub mod deploy;
+    pub mod deployment_update;
     pub mod exports;
     pub mod links;
     pub mod logs;

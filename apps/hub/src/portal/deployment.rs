@@ -1,8 +1,8 @@
 //! `/deployments/{id}`, the deployment detail (HS §4.4): the Status log
 //! ([`super::deployment_status`]), Logs ([`super::deployment_logs`]) and
-//! Revisions tabs with "load older", update, force restart (gated on the
-//! agent version), the logs toggle and undeploy with a typed confirmation
-//! (§4.5).
+//! Revisions tabs with "load older", and the forms of §4.5 (update, force
+//! restart gated on the agent version, the logs toggle, undeploy), whose
+//! POSTs live in [`super::deployment_update`] and answer through [`render`].
 
 use std::collections::HashMap;
 
@@ -13,24 +13,21 @@ use axum::response::Response;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use distr_ports::store::PageRequest;
-use serde::Deserialize;
 
-use super::csrf::{CsrfForm, NoFields};
 use super::deployment_logs::{LogsTab, logs_tab};
 use super::deployment_status::{StatusTab, status_tab};
 use super::dots::{Gate, deployment_dot, when};
 use super::overview::notice_text;
-use super::page::{Chrome, PortalError, see_other};
+use super::page::{Chrome, FormError, PortalError};
 use super::session::Session;
 use crate::problem::ApiError;
 use crate::state::AppState;
-use crate::user_api::deployment_history::{revision_page, set_logs_enabled};
-use crate::user_api::deployments::{
-    PutDeployment, find_visible, put_deployment, undeploy, view_of,
-};
+use crate::user_api::assemble::newer_version;
+use crate::user_api::deployment_history::revision_page;
+use crate::user_api::deployments::{find_visible, view_of};
 use crate::user_api::paging::{encode_cursor, page_request};
 use crate::user_api::targets::view_one;
-use crate::user_api::views::{DeploymentView, TargetView, b64};
+use crate::user_api::views::{DeploymentView, TargetView};
 
 /// One revision row.
 #[derive(Debug)]
@@ -41,6 +38,32 @@ struct RevisionRow {
     version: String,
     flags: String,
     raw: String,
+}
+
+/// The Update form's input: the current version and raw config, or what
+/// the user sent when a refused update answers.
+#[derive(Debug, Clone, Default)]
+pub(super) struct UpdateInput {
+    /// The chosen version id.
+    pub version: String,
+    /// The raw env file or values.
+    pub config: String,
+    /// "Force restart" checked.
+    pub force_restart: bool,
+    /// "Ignore revision skew" checked (kubernetes).
+    pub ignore_revision_skew: bool,
+}
+
+/// What a POST answer shows inline: the Update form's input and error, or
+/// the undeploy confirmation's error.
+#[derive(Debug, Default)]
+pub(super) struct Answer {
+    /// The user's input of a refused update (the form is open).
+    pub update: Option<UpdateInput>,
+    /// Why the update was refused.
+    pub update_error: FormError,
+    /// Why the undeploy was refused.
+    pub undeploy_error: FormError,
 }
 
 /// A version offered by the update form.
@@ -67,7 +90,11 @@ struct DetailPage {
     older: String,
     notice: String,
     versions: Vec<VersionChoice>,
-    raw_config: String,
+    kubernetes: bool,
+    open_update: bool,
+    input: UpdateInput,
+    update_error: FormError,
+    undeploy_error: FormError,
     restart_block: String,
     logs_block: String,
     undeploy_block: String,
@@ -81,7 +108,7 @@ fn decode(b64_text: Option<&String>) -> String {
 }
 
 /// The gate's tooltip when `target`'s agent fails it, else "".
-fn blocked(gate: Gate, t: &TargetView) -> String {
+pub(super) fn blocked(gate: Gate, t: &TargetView) -> String {
     if gate.allows(
         t.reported_agent_version_name.as_deref(),
         &t.agent_version.name,
@@ -123,7 +150,7 @@ async fn revision_rows(
     Ok((revisions, next.map(encode_cursor).unwrap_or_default()))
 }
 
-async fn load(
+pub(super) async fn load(
     state: &AppState,
     session: &Session,
     id: &str,
@@ -140,7 +167,62 @@ pub(super) async fn page(
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, PortalError> {
-    let (d, t) = load(&state, &session, &id).await?;
+    render(
+        &state,
+        &session,
+        &id,
+        &query,
+        StatusCode::OK,
+        Answer::default(),
+    )
+    .await
+}
+
+/// The versions the update form offers, newest first: the non-archived ones
+/// and the current one, marked "(current)", and "(newer)" by the overview's
+/// "update available" rule.
+async fn version_choices(
+    state: &AppState,
+    d: &DeploymentView,
+    chosen: &str,
+) -> Result<Vec<VersionChoice>, ApiError> {
+    let all = state.store.list_versions(d.application_id).await?;
+    let current = all
+        .iter()
+        .find(|v| v.id == d.application_version_id)
+        .cloned();
+    Ok(all
+        .into_iter()
+        .filter(|v| v.archived_at.is_none() || v.id == d.application_version_id)
+        .rev()
+        .map(|v| {
+            let tag = if v.id == d.application_version_id {
+                " (current)"
+            } else if current.as_ref().is_some_and(|c| newer_version(&v, c)) {
+                " (newer)"
+            } else {
+                ""
+            };
+            let id = v.id.to_string();
+            VersionChoice {
+                label: format!("{}{tag}", v.name.as_str()),
+                selected: id == chosen,
+                id,
+            }
+        })
+        .collect())
+}
+
+/// Renders the deployment page with `status`, showing `answer` inline.
+pub(super) async fn render(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+    query: &HashMap<String, String>,
+    status_code: StatusCode,
+    answer: Answer,
+) -> Result<Response, PortalError> {
+    let (d, t) = load(state, session, id).await?;
     let tab = match query.get("tab").map(String::as_str) {
         Some("revisions") => "revisions",
         Some("logs") => "logs",
@@ -153,39 +235,28 @@ pub(super) async fn page(
     let page = page_request(&paging)?;
     let (mut status, mut logs, mut revisions) = (StatusTab::default(), LogsTab::default(), None);
     match tab {
-        "status" => status = status_tab(&state, &session.principal, &id, page).await?,
+        "status" => status = status_tab(state, &session.principal, id, page).await?,
         "logs" => {
-            logs = logs_tab(&state, &session.principal, &id, query.get("resource"), page).await?;
+            logs = logs_tab(state, &session.principal, id, query.get("resource"), page).await?;
         }
-        _ => revisions = Some(revision_rows(&state, &session, &id, &page).await?),
+        _ => revisions = Some(revision_rows(state, session, id, &page).await?),
     }
     let (revisions, older) = revisions.unwrap_or_default();
-    let versions = state
-        .store
-        .list_versions(d.application_id)
-        .await
-        .map_err(ApiError::from)?
-        .into_iter()
-        .filter(|v| v.archived_at.is_none() || v.id == d.application_version_id)
-        .rev()
-        .map(|v| VersionChoice {
-            label: if v.id == d.application_version_id {
-                format!("{} (current)", v.name.as_str())
-            } else {
-                v.name.as_str().to_owned()
-            },
-            selected: v.id == d.application_version_id,
-            id: v.id.to_string(),
-        })
-        .collect();
+    let open_update = answer.update.is_some();
+    let input = answer.update.unwrap_or_else(|| UpdateInput {
+        version: d.application_version_id.to_string(),
+        config: decode(d.values_yaml.as_ref().or(d.env_file_data.as_ref())),
+        ..UpdateInput::default()
+    });
+    let versions = version_choices(state, &d, &input.version).await?;
     let dot = deployment_dot(d.health);
     let mode = match (&d.release_name, d.docker_type) {
         (Some(r), _) => format!("release {r}"),
         (None, Some("swarm")) => "Swarm".to_owned(),
         (None, _) => "Compose".to_owned(),
     };
-    Ok(super::page::html(&DetailPage {
-        chrome: Chrome::new(&state, &session, "deployments"),
+    let page = DetailPage {
+        chrome: Chrome::new(state, session, "deployments"),
         colour: dot.colour,
         label: dot.label,
         mode,
@@ -196,103 +267,16 @@ pub(super) async fn page(
         older,
         notice: notice_text(query.get("notice")),
         versions,
-        raw_config: decode(d.values_yaml.as_ref().or(d.env_file_data.as_ref())),
+        kubernetes: d.release_name.is_some(),
+        open_update,
+        input,
+        update_error: answer.update_error,
+        undeploy_error: answer.undeploy_error,
         restart_block: blocked(Gate::ForceRestart, &t),
         logs_block: blocked(Gate::LogsToggle, &t),
         undeploy_block: blocked(Gate::Undeploy, &t),
         d,
         t,
-    }))
-}
-
-fn refuse(gate: Gate) -> PortalError {
-    ApiError::new(StatusCode::FORBIDDEN, "forbidden", gate.reason()).into()
-}
-
-pub(super) async fn restart(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    CsrfForm(session, NoFields {}): CsrfForm<NoFields>,
-) -> Result<Response, PortalError> {
-    let (d, t) = load(&state, &session, &id).await?;
-    if !blocked(Gate::ForceRestart, &t).is_empty() {
-        return Err(refuse(Gate::ForceRestart));
-    }
-    let body = PutDeployment {
-        deployment_target_id: Some(d.deployment_target_id),
-        deployment_id: Some(d.id),
-        force_restart: Some(true),
-        ..PutDeployment::default()
     };
-    put_deployment(&state, &session.principal, body).await?;
-    Ok(see_other(&format!("/deployments/{}?notice=deployed", d.id)))
-}
-
-#[derive(Deserialize)]
-pub(super) struct LogsForm {
-    #[serde(default)]
-    enabled: String,
-}
-
-pub(super) async fn logs(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    CsrfForm(session, form): CsrfForm<LogsForm>,
-) -> Result<Response, PortalError> {
-    let (d, t) = load(&state, &session, &id).await?;
-    if !blocked(Gate::LogsToggle, &t).is_empty() {
-        return Err(refuse(Gate::LogsToggle));
-    }
-    set_logs_enabled(&state, &session.principal, &id, form.enabled == "on").await?;
-    Ok(see_other(&format!("/deployments/{}", d.id)))
-}
-
-#[derive(Deserialize)]
-pub(super) struct UpdateForm {
-    #[serde(default)]
-    version: String,
-    #[serde(default)]
-    config: String,
-}
-
-pub(super) async fn update(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    CsrfForm(session, form): CsrfForm<UpdateForm>,
-) -> Result<Response, PortalError> {
-    let (d, _) = load(&state, &session, &id).await?;
-    let config = (!form.config.trim().is_empty()).then(|| b64(&form.config));
-    let kubernetes = d.release_name.is_some();
-    let body = PutDeployment {
-        deployment_target_id: Some(d.deployment_target_id),
-        deployment_id: Some(d.id),
-        application_version_id: Some(crate::user_api::parse_id(&form.version)?),
-        values_yaml: kubernetes.then(|| config.clone()),
-        env_file_data: (!kubernetes).then_some(config),
-        ..PutDeployment::default()
-    };
-    put_deployment(&state, &session.principal, body).await?;
-    Ok(see_other(&format!("/deployments/{}?notice=deployed", d.id)))
-}
-
-#[derive(Deserialize)]
-pub(super) struct UndeployForm {
-    #[serde(default)]
-    confirm: String,
-}
-
-pub(super) async fn remove(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    CsrfForm(session, form): CsrfForm<UndeployForm>,
-) -> Result<Response, PortalError> {
-    let (_, t) = load(&state, &session, &id).await?;
-    if !blocked(Gate::Undeploy, &t).is_empty() {
-        return Err(refuse(Gate::Undeploy));
-    }
-    if form.confirm.trim() != "UNDEPLOY" {
-        return Err(ApiError::validation("type UNDEPLOY to confirm").into());
-    }
-    undeploy(&state, &session.principal, &id).await?;
-    Ok(see_other("/deployments?notice=undeployed"))
+    Ok(super::page::html_with(status_code, &page))
 }

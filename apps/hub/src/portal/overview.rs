@@ -219,7 +219,7 @@ struct OverviewPage {
 pub(crate) fn notice_text(key: Option<&String>) -> String {
     match key.map(String::as_str) {
         Some("undeployed") => "Undeployed: the agent removes it on its next poll.",
-        Some("deployed") => "Deployed: the agent applies it within one interval.",
+        Some("deployed") => "Saved: the new revision is applied by the agent within one interval.",
         Some("target-deleted") => "Deployment target deleted.",
         _ => "",
     }

@@ -162,10 +162,8 @@ pub(super) async fn deployment_views(
             versions_of_app
                 .get(&deployment.application_id)
                 .is_some_and(|all| {
-                    all.iter().any(|v| {
-                        v.archived_at.is_none()
-                            && (v.created_at, v.id) > (current.created_at, current.id)
-                    })
+                    all.iter()
+                        .any(|v| v.archived_at.is_none() && newer_version(v, current))
                 })
         });
         let latest_view = match record {
@@ -190,6 +188,13 @@ pub(super) async fn deployment_views(
             .push(view);
     }
     Ok(out)
+}
+
+/// Whether `v` is newer than `current`: the ordering of the "update
+/// available" tag and of the portal's "(newer)" versions (creation time,
+/// then id).
+pub(crate) fn newer_version(v: &ApplicationVersion, current: &ApplicationVersion) -> bool {
+    (v.created_at, v.id) > (current.created_at, current.id)
 }
 
 /// Target views in HS §3.4 order: vendor-owned first, then by customer name,
