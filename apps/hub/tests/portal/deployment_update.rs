@@ -313,6 +313,25 @@ async fn a_refused_update_keeps_the_input_and_shows_the_error_inline() {
     assert!(tag(body, "update-force-restart").contains("checked"));
     assert_no_external_host(body);
 
+    let missing = post(
+        &app,
+        &format!("{path}/update"),
+        admin,
+        &[
+            ("version", &v2),
+            ("config", "PASSWORD={{ .Secrets.DB_PASSWORD }}\n"),
+        ],
+    )
+    .await;
+    assert_eq!(missing.status, StatusCode::BAD_REQUEST, "a missing secret");
+    assert!(missing.body.contains(r#"id="update-error""#));
+    assert!(missing.body.contains("DB_PASSWORD"), "{}", missing.body);
+    assert!(
+        missing
+            .body
+            .contains(">PASSWORD={{ .Secrets.DB_PASSWORD }}\n</textarea>")
+    );
+
     archive(&app, admin, &app_id, &v2, "v2").await;
     let archived = post(
         &app,
