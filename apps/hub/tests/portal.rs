@@ -18,6 +18,7 @@ mod portal {
     pub mod applications;
     pub mod auth;
     pub mod browser;
+    pub mod browser_catalog;
     pub mod cards;
     pub mod customer_tabs;
     pub mod deploy;

@@ -26,7 +26,7 @@ use super::simulated_agent::{
 use super::support::{Backend, TestApp};
 
 /// A chromedriver process, killed on drop.
-struct Driver {
+pub(super) struct Driver {
     child: Child,
     port: u16,
 }
@@ -53,7 +53,7 @@ fn free_port() -> u16 {
 }
 
 /// Starts chromedriver, or explains why the browser tests cannot run.
-fn start_driver() -> Option<Driver> {
+pub(super) fn start_driver() -> Option<Driver> {
     let required = std::env::var("DISTR_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
     let port = free_port();
     let child = match Command::new("chromedriver")
@@ -88,7 +88,7 @@ fn start_driver() -> Option<Driver> {
     Some(driver)
 }
 
-async fn browser(driver: &Driver, profile: &std::path::Path) -> Client {
+pub(super) async fn browser(driver: &Driver, profile: &std::path::Path) -> Client {
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".to_owned(),
@@ -111,7 +111,7 @@ async fn browser(driver: &Driver, profile: &std::path::Path) -> Client {
 }
 
 /// The app on a real loopback listener, with `DISTR_HOST` set to it.
-async fn serve() -> (TestApp, String) {
+pub(super) async fn serve() -> (TestApp, String) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let host = base.clone();
@@ -128,7 +128,7 @@ async fn serve() -> (TestApp, String) {
     (app, base)
 }
 
-async fn screenshot(client: &Client, name: &str) {
+pub(super) async fn screenshot(client: &Client, name: &str) {
     if std::env::var("DISTR_UPDATE_SCREENSHOTS").is_ok_and(|v| v == "1") {
         let png = client.screenshot().await.unwrap();
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
@@ -137,7 +137,7 @@ async fn screenshot(client: &Client, name: &str) {
     }
 }
 
-async fn login(client: &Client, base: &str, email: &str) {
+pub(super) async fn login(client: &Client, base: &str, email: &str) {
     client.goto(&format!("{base}/login")).await.unwrap();
     client
         .find(Locator::Css("input[name=email]"))
@@ -173,7 +173,7 @@ async fn login(client: &Client, base: &str, email: &str) {
 }
 
 /// Waits until the first element matching `css` has `text`.
-async fn wait_for_text(client: &Client, css: &str, text: &str, within: Duration) {
+pub(super) async fn wait_for_text(client: &Client, css: &str, text: &str, within: Duration) {
     let deadline = Instant::now() + within;
     loop {
         if let Ok(el) = client.find(Locator::Css(css)).await
