@@ -9,12 +9,14 @@
 //! ```
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use distr_sql_store::{OpenOptions, SqlStore, StatementCounter};
 use tower::ServiceExt as _;
+
+mod common;
 
 // Shared with the API tests (`super::support` resolves to this crate root).
 #[path = "../tests/api/support.rs"]
@@ -28,25 +30,9 @@ mod support;
 #[path = "../tests/api/fleet.rs"]
 mod fleet;
 
+use common::{env_number, ms, quantile};
 use fleet::seed_fleet;
 use support::{TestApp, auth_header};
-
-fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-/// The `q`-quantile (nearest rank) of sorted samples.
-fn quantile(sorted: &[Duration], q: f64) -> Duration {
-    let rank = (q * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-}
 
 async fn bench(label: &str, url: &str, targets: usize, runs: usize) {
     let counter = StatementCounter::new();
