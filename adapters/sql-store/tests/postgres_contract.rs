@@ -108,9 +108,13 @@ mod change_feed {
         let (a, b) = (replica(&url).await, replica(&url).await);
         let mut on_b = b.subscribe();
         let mut admin = AsyncPgConnection::establish(&url).await.unwrap();
+        // Only this test's database: the other change-feed tests run at the
+        // same time on the same cluster, and a terminated LISTEN there wakes
+        // their subscribers with the "everyone" id.
         diesel::sql_query(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
-             WHERE query LIKE 'LISTEN %' AND pid <> pg_backend_pid()",
+             WHERE query LIKE 'LISTEN %' AND pid <> pg_backend_pid() \
+             AND datname = current_database()",
         )
         .execute(&mut admin)
         .await
