@@ -3,11 +3,12 @@
 
 use axum::http::StatusCode;
 use distr_domain::deployment::StatusType;
-use distr_domain::ids::{RevisionId, StatusId, TargetId};
-use distr_domain::target::AgentVersion;
+use distr_domain::ids::{RevisionId, StatusId};
 use serde_json::json;
 
-use super::html::{assert_no_external_host, docker_app, docker_target, get, post};
+use super::html::{
+    assert_no_external_host, docker_app, docker_target, get, helm_app, post, report_version,
+};
 use super::support::{Backend, TestApp, b64};
 
 async fn target_count(app: &TestApp, token: &str) -> usize {
@@ -106,31 +107,14 @@ async fn the_wizard_creates_a_kubernetes_target_with_a_helm_deployment() {
     let app = TestApp::new(Backend::Memory).await;
     let org = app.org().await;
     let admin = org.admin.token.as_str();
-    let application = app
-        .post(
-            "/api/v1/applications",
-            admin,
-            json!({"name": "Web Shop", "type": "kubernetes"}),
-        )
-        .await;
-    let app_id = application.body["id"].as_str().unwrap();
-    let version = app
-        .post(
-            &format!("/api/v1/applications/{app_id}/versions"),
-            admin,
-            json!({"name": "1.0.0", "chartType": "repository", "chartUrl": "https://charts.example.com",
-                   "chartName": "web", "chartVersion": "1.0.0", "valuesFile": b64("replicas: 1\n")}),
-        )
-        .await;
-    assert_eq!(version.status, StatusCode::CREATED, "{:?}", version.body);
-    let version = version.body["id"].as_str().unwrap();
+    let (_, version) = helm_app(&app, admin, "Web Shop").await;
     let page = post(
         &app,
         "/deployments/new",
         admin,
         &[
             ("target", "new"),
-            ("version", version),
+            ("version", &version),
             ("new_name", "cluster-1"),
             ("new_namespace", "shop"),
             ("new_scope", "namespace"),
@@ -253,28 +237,6 @@ async fn the_detail_page_shows_the_status_log_with_load_older_and_the_revisions(
     assert!(revisions.body.contains("A=1"), "raw env shown");
     assert!(revisions.body.contains("Test User"), "author");
     assert_no_external_host(&revisions.body);
-}
-
-async fn report_version(app: &TestApp, target: &str, name: &str) {
-    let version = AgentVersion {
-        id: distr_domain::ids::AgentVersionId::from_uuid(uuid::Uuid::now_v7()),
-        created_at: app.state.clock.now(),
-        name: name.to_owned(),
-        docker_image_repository: None,
-        kubernetes_image_repository: None,
-    };
-    let stored = app
-        .state
-        .store
-        .upsert_agent_version(&version)
-        .await
-        .unwrap();
-    let target: TargetId = target.parse().unwrap();
-    app.state
-        .store
-        .set_reported_agent_version(target, stored.id)
-        .await
-        .unwrap();
 }
 
 #[tokio::test]

@@ -4,12 +4,11 @@
 //! input kept, roles and CSRF.
 
 use axum::http::StatusCode;
-use distr_domain::ids::TargetId;
-use distr_domain::target::AgentVersion;
 use serde_json::json;
 
 use super::html::{
-    ORIGIN, assert_no_external_host, csrf, docker_app, docker_target, get, post, post_raw,
+    ORIGIN, assert_no_external_host, csrf, docker_app, docker_target, get, helm_app, post,
+    post_raw, report_version,
 };
 use super::support::{Backend, COMPOSE, TestApp, b64};
 
@@ -50,28 +49,6 @@ async fn archive(app: &TestApp, token: &str, app_id: &str, version: &str, name: 
         )
         .await;
     assert_eq!(archived.status, StatusCode::OK, "{:?}", archived.body);
-}
-
-async fn report_version(app: &TestApp, target: &str, name: &str) {
-    let version = AgentVersion {
-        id: distr_domain::ids::AgentVersionId::from_uuid(uuid::Uuid::now_v7()),
-        created_at: app.state.clock.now(),
-        name: name.to_owned(),
-        docker_image_repository: None,
-        kubernetes_image_repository: None,
-    };
-    let stored = app
-        .state
-        .store
-        .upsert_agent_version(&version)
-        .await
-        .unwrap();
-    let target: TargetId = target.parse().unwrap();
-    app.state
-        .store
-        .set_reported_agent_version(target, stored.id)
-        .await
-        .unwrap();
 }
 
 async fn revisions(app: &TestApp, token: &str, deployment: &str) -> Vec<serde_json::Value> {
@@ -205,24 +182,7 @@ async fn ignore_revision_skew_is_offered_with_a_warning_on_kubernetes_only() {
     assert!(!docker_page.body.contains("update-ignore-skew"));
     assert!(!docker_page.body.contains("update-skew-warning"));
 
-    let application = app
-        .post(
-            "/api/v1/applications",
-            admin,
-            json!({"name": "Web Shop", "type": "kubernetes"}),
-        )
-        .await;
-    let app_id = application.body["id"].as_str().unwrap();
-    let version = app
-        .post(
-            &format!("/api/v1/applications/{app_id}/versions"),
-            admin,
-            json!({"name": "1.0.0", "chartType": "repository", "chartUrl": "https://charts.example.com",
-                   "chartName": "web", "chartVersion": "1.0.0", "valuesFile": b64("replicas: 1\n")}),
-        )
-        .await;
-    assert_eq!(version.status, StatusCode::CREATED, "{:?}", version.body);
-    let version = version.body["id"].as_str().unwrap().to_owned();
+    let (_, version) = helm_app(&app, admin, "Web Shop").await;
     let created = post(
         &app,
         "/deployments/new",

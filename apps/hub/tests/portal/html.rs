@@ -3,6 +3,8 @@
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use distr_domain::ids::{AgentVersionId, TargetId};
+use distr_domain::target::AgentVersion;
 use serde_json::{Value, json};
 use tower::ServiceExt as _;
 
@@ -132,6 +134,30 @@ pub async fn docker_app(app: &TestApp, token: &str, name: &str) -> (String, Stri
     (app_id, version.body["id"].as_str().unwrap().to_owned())
 }
 
+/// A kubernetes application `name` with Helm chart version 1.0.0 (a
+/// repository chart with base values) through the API; returns the
+/// application and version ids.
+pub async fn helm_app(app: &TestApp, token: &str, name: &str) -> (String, String) {
+    let application = app
+        .post(
+            "/api/v1/applications",
+            token,
+            json!({"name": name, "type": "kubernetes"}),
+        )
+        .await;
+    let app_id = application.body["id"].as_str().unwrap().to_owned();
+    let version = app
+        .post(
+            &format!("/api/v1/applications/{app_id}/versions"),
+            token,
+            json!({"name": "1.0.0", "chartType": "repository", "chartUrl": "https://charts.example.com",
+                   "chartName": "web", "chartVersion": "1.0.0", "valuesFile": b64("replicas: 1\n")}),
+        )
+        .await;
+    assert_eq!(version.status, StatusCode::CREATED, "{:?}", version.body);
+    (app_id, version.body["id"].as_str().unwrap().to_owned())
+}
+
 /// A docker target through the API; returns its id.
 pub async fn docker_target(app: &TestApp, token: &str, name: &str, owner: Option<Value>) -> String {
     let mut body = json!({"name": name, "type": "docker"});
@@ -141,4 +167,28 @@ pub async fn docker_target(app: &TestApp, token: &str, name: &str, owner: Option
     let target = app.post("/api/v1/deployment-targets", token, body).await;
     assert_eq!(target.status, StatusCode::CREATED, "{:?}", target.body);
     target.body["id"].as_str().unwrap().to_owned()
+}
+
+/// Registers agent version `name` and records it as what `target` reports
+/// (the version gates of HS §4.2 follow the reported version).
+pub async fn report_version(app: &TestApp, target: &str, name: &str) {
+    let version = AgentVersion {
+        id: AgentVersionId::from_uuid(uuid::Uuid::now_v7()),
+        created_at: app.state.clock.now(),
+        name: name.to_owned(),
+        docker_image_repository: None,
+        kubernetes_image_repository: None,
+    };
+    let stored = app
+        .state
+        .store
+        .upsert_agent_version(&version)
+        .await
+        .unwrap();
+    let target: TargetId = target.parse().unwrap();
+    app.state
+        .store
+        .set_reported_agent_version(target, stored.id)
+        .await
+        .unwrap();
 }
