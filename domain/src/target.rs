@@ -79,6 +79,19 @@ impl TargetKind {
             Self::Kubernetes { namespace, .. } => Some(namespace),
         }
     }
+
+    /// Whether the agent can read node metrics: not from a namespace-scoped
+    /// Kubernetes target, whose RBAC stops at its namespace (HS §2.2).
+    #[must_use]
+    pub const fn allows_node_metrics(&self) -> bool {
+        !matches!(
+            self,
+            Self::Kubernetes {
+                scope: KubernetesScope::Namespace,
+                ..
+            }
+        )
+    }
 }
 
 /// Kubernetes agent resources: all four quantities or none (HS §2.2).
@@ -165,4 +178,20 @@ pub struct AgentVersion {
     pub docker_image_repository: Option<String>,
     /// Override of `AGENT_KUBERNETES_IMAGE_REPOSITORY`.
     pub kubernetes_image_repository: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_namespace_scoped_kubernetes_targets_lack_node_metrics() {
+        let kubernetes = |scope| TargetKind::Kubernetes {
+            namespace: "shop".to_owned(),
+            scope,
+        };
+        assert!(TargetKind::Docker.allows_node_metrics());
+        assert!(kubernetes(KubernetesScope::Cluster).allows_node_metrics());
+        assert!(!kubernetes(KubernetesScope::Namespace).allows_node_metrics());
+    }
 }

@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use distr_domain::ids::{AgentVersionId, CustomerOrganizationId, TargetId};
 use distr_domain::names::Name;
-use distr_domain::target::{AgentResources, DeploymentTarget, KubernetesScope, TargetKind};
+use distr_domain::target::{AgentResources, DeploymentTarget, TargetKind};
 use serde::Deserialize;
 
 use super::assemble::target_views;
@@ -142,13 +142,7 @@ pub(crate) async fn update_target(
     let name = Name::parse("name", &body.name)
         .map_err(|e| err.push_field("/name", e.reason))
         .ok();
-    let namespace_scoped = matches!(
-        target.kind,
-        TargetKind::Kubernetes {
-            scope: KubernetesScope::Namespace,
-            ..
-        }
-    );
+    let namespace_scoped = !target.kind.allows_node_metrics();
     if namespace_scoped && body.metrics_enabled == Some(true) {
         err.push_field("/metricsEnabled", "node metrics need cluster scope");
     }

@@ -225,13 +225,7 @@ pub(crate) async fn validate_new_target(
             err.push_field("/customerOrganization/id", reason);
             None
         });
-    let namespace_scoped = matches!(
-        kind,
-        Some(TargetKind::Kubernetes {
-            scope: KubernetesScope::Namespace,
-            ..
-        })
-    );
+    let namespace_scoped = kind.as_ref().is_some_and(|k| !k.allows_node_metrics());
     if namespace_scoped && body.metrics_enabled == Some(true) {
         err.push_field("/metricsEnabled", "node metrics need cluster scope");
     }
